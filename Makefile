@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything else serves them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean
+
+run: $(STAMP) catalogs
+	$(PY) -m bot $(ARGS)
+
+test: $(STAMP) catalogs
+	$(PY) -m ruff check .
+	$(PY) -m tools.catalogs check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Catalog workflow (see README): extract msgids, merge them into every catalog, compile.
+catalogs: $(STAMP)
+	$(PY) -m tools.catalogs compile
+
+extract: $(STAMP)
+	$(PY) -m tools.catalogs extract
+
+update-catalogs: $(STAMP)
+	$(PY) -m tools.catalogs update
+
+check-catalogs: $(STAMP)
+	$(PY) -m tools.catalogs check
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+bench: $(STAMP) catalogs
+	$(PY) -m benchmarks.engine
+
+clean:
+	rm -rf $(VENV) data
+	find locales -name '*.mo' -delete
