@@ -50,13 +50,22 @@ class CalendarDate:
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A share such as 45%, formatted for the locale ("45 %" in some languages)."""
+
+    fraction: float
+
+
+@dataclass(frozen=True)
 class Verbatim:
     """Text that is not translated: names of services and places."""
 
     value: str
 
 
-Param: TypeAlias = "str | int | Text | Phone | Link | Day | Clock | CalendarDate | Verbatim | Lines"
+Param: TypeAlias = (
+    "str | int | Text | Phone | Link | Day | Clock | CalendarDate | Percent | Verbatim | Lines"
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,6 @@ def _(msgid: str, **params: Param) -> Text:
     return Text(msgid, dict(params))
 
 
-def P_(singular: str, plural: str, count: int, **params: Param) -> Text:  # noqa: N802 - gettext style
-    """A plural message; pybabel extracts it with the keyword spec P_:1,2."""
-    return Text(singular, dict(params), plural=plural, count=count)
+def P_(singular: str, plural: str, n: int, /, **params: Param) -> Text:  # noqa: N802 - gettext style
+    """A plural message chosen by `n`; pybabel extracts it with the keyword spec P_:1,2."""
+    return Text(singular, dict(params), plural=plural, count=n)

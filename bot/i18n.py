@@ -1,0 +1,158 @@
+"""Languages: the compiled catalogs, choosing a language, and rendering flow text.
+
+Catalogs are loaded once at start and a missing one fails loudly (Babel's
+`Translations.load` would quietly fall back to English otherwise).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+from flows.screen import Block
+from flows.text import (
+    CalendarDate,
+    Clock,
+    Day,
+    Lines,
+    Link,
+    Param,
+    Percent,
+    Phone,
+    Text,
+    Verbatim,
+)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+DEFAULT_LANGUAGE = "en"
+# Babel formats English the British way: 09:30, 29 December 2026.
+FORMAT_LOCALES = {"en": "en_GB"}
+LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate: keeps 0808 802 0300 in order in RTL text
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+class CatalogError(RuntimeError):
+    """A catalog is missing or cannot be read."""
+
+
+@dataclass
+class Translator:
+    """Renders flow text in one language."""
+
+    lang: str
+    translations: NullTranslations
+    locale: Locale = field(init=False)
+    rtl: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.locale = Locale.parse(FORMAT_LOCALES.get(self.lang, self.lang))
+        self.rtl = self.locale.character_order == "right-to-left"
+
+    def block(self, block: Block, *, markup: bool = True) -> str:
+        """A paragraph, a list or a verbatim value, as HTML (markup) or plain text."""
+        if isinstance(block, Lines):
+            return "\n".join(block.bullet + self.block(item, markup=markup) for item in block.items)
+        if isinstance(block, Verbatim):
+            return html.escape(block.value, quote=False) if markup else block.value
+        return self.text(block, markup=markup)
+
+    def text(self, text: Text, *, markup: bool = True) -> str:
+        """Translate, then format the parameters for the locale."""
+        if text.plural is not None and text.count is not None:
+            message = self.translations.ngettext(text.msgid, text.plural, text.count)
+        else:
+            message = self.translations.gettext(text.msgid)
+        if not markup:
+            message = TAG.sub("", message)
+        if not text.params:
+            return message
+        values = {name: self.param(value, markup=markup) for name, value in text.params.items()}
+        try:
+            return message % values
+        except (KeyError, ValueError, TypeError):
+            # A broken translation must never break the screen: fall back to English.
+            source = text.msgid if text.count in (None, 1) else (text.plural or text.msgid)
+            return (source if markup else TAG.sub("", source)) % values
+
+    def label(self, text: Text | Verbatim) -> str:
+        """A button label: plain text."""
+        return self.block(text, markup=False)
+
+    def screen(self, blocks: tuple[Block, ...], *, markup: bool = True) -> str:
+        """A whole message: paragraphs separated by blank lines."""
+        return "\n\n".join(self.block(b, markup=markup) for b in blocks)
+
+    def param(self, value: Param, *, markup: bool) -> str:
+        """One parameter, formatted for the locale."""
+        if isinstance(value, Text | Lines | Verbatim):
+            return self.block(value, markup=markup)
+        if isinstance(value, Phone | Link):
+            raw = value.number if isinstance(value, Phone) else value.address
+            shown = html.escape(raw, quote=False) if markup else raw
+            return f"{LRI}{shown}{PDI}" if self.rtl else shown
+        if isinstance(value, Day):
+            return str(self.locale.days["format"]["wide"][value.weekday])
+        if isinstance(value, Clock):
+            return self._isolate(format_time(value.value, "HH:mm", locale=self.locale))
+        if isinstance(value, CalendarDate):
+            return format_date(value.value, "long", locale=self.locale)
+        if isinstance(value, Percent):
+            return self._isolate(format_percent(value.fraction, locale=self.locale))
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int):
+            return format_decimal(value, locale=self.locale)
+        return html.escape(value, quote=False) if markup else value
+
+    def _isolate(self, value: str) -> str:
+        """Keep numbers and times in left-to-right order inside right-to-left text."""
+        return f"{LRI}{value}{PDI}" if self.rtl else value
+
+
+class Catalogs:
+    """Every compiled catalog under locales/, loaded once."""
+
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self._translators: dict[str, Translator] = {}
+        for po in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            lang = po.parent.parent.name
+            mo = po.with_suffix(".mo")
+            if not mo.is_file():
+                raise CatalogError(f"{mo}: compiled catalog missing; run `make catalogs`")
+            try:
+                with mo.open("rb") as fp:
+                    translations = Translations(fp=fp, domain=DOMAIN)
+                self._translators[lang] = Translator(lang, translations)
+            except (OSError, UnknownLocaleError, ValueError) as error:
+                raise CatalogError(f"{mo}: cannot be read ({error})") from error
+        if DEFAULT_LANGUAGE not in self._translators:
+            raise CatalogError(f"{directory}: no English catalog; run `make catalogs`")
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language codes shipped, English first."""
+        rest = sorted(code for code in self._translators if code != DEFAULT_LANGUAGE)
+        return (DEFAULT_LANGUAGE, *rest)
+
+    def negotiate(self, code: str | None) -> str:
+        """Telegram's language_code ("en-GB", "pt-br") to a shipped language, else English."""
+        if not code:
+            return DEFAULT_LANGUAGE
+        try:
+            locale = Locale.parse(code.replace("_", "-"), sep="-")
+        except (ValueError, TypeError, UnknownLocaleError):
+            return DEFAULT_LANGUAGE
+        wanted = [str(locale), locale.language]
+        return negotiate_locale(wanted, list(self._translators)) or DEFAULT_LANGUAGE
+
+    def translator(self, lang: str) -> Translator:
+        """The translator for a language; English when the language is not shipped."""
+        return self._translators.get(lang) or self._translators[DEFAULT_LANGUAGE]

@@ -1,0 +1,115 @@
+"""The flow engine: one event in, the new session and the screens to show out.
+
+Rules that keep a frightened person safe from surprises:
+- An action is accepted only if the current screen offers it (or it is global: menu,
+  exit, the emergency screen). Forged or stale button data changes nothing and shows the
+  current screen again.
+- A session that no longer makes sense (an old state, a damaged value) starts again at
+  the menu instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows import advice, check, helplines, menu
+from flows.emergency import EMERGENCY_BODY
+from flows.flow import Flow
+from flows.screen import SAFETY_ROW, Button, Context, Event, Kind, Outcome, Reply, Screen, back
+from flows.services import Directory
+from flows.session import Session
+from flows.text import _
+
+log = logging.getLogger(__name__)
+
+FLOWS: tuple[Flow, ...] = (menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW)
+
+COMMANDS = ("start", "menu", "help", "exit")
+
+RESUME = back("resume")
+CLOSED = Screen((_("Closed. Send /start to begin again."),))
+REMINDER = _("Please tap one of the buttons, or type your answer.")
+CANNOT_READ = _("I can only read text and button taps here. Nothing you sent was kept.")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Moves sessions through the flows. Stateless: one engine serves every user."""
+
+    directory: Directory
+    flows: Sequence[Flow] = FLOWS
+
+    def handle(self, session: Session, event: Event, now: datetime) -> Outcome:
+        """Apply one event to a session and say what to show."""
+        ctx = Context(now, self.directory)
+        current = self._current(session, ctx)
+        if event.kind is Kind.COMMAND:
+            return self._command(session, event.value, ctx)
+        if event.kind is Kind.ACTION:
+            return self._action(session, event.value, current, ctx)
+        note = REMINDER if event.kind is Kind.TEXT else CANNOT_READ
+        return Outcome(session, [Reply(Screen((note, *current.body), current.buttons), fresh=True)])
+
+    def screen(self, session: Session, ctx: Context) -> Screen:
+        """The screen of the session's current state."""
+        return self._flow_of(session.state).screens[session.state](session, ctx)
+
+    def _command(self, session: Session, name: str, ctx: Context) -> Outcome:
+        """/start, /menu, /help and /exit; anything else gets the help."""
+        if name == "start":
+            fresh = Session(lang=session.lang)
+            return Outcome(fresh, [Reply(menu.welcome_screen(), fresh=True)])
+        if name == "menu":
+            menu.enter(session, "")
+            return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
+        if name == "exit":
+            return self._exit()
+        return Outcome(session, [Reply(Screen(menu.HELP, ((RESUME,), SAFETY_ROW)), fresh=True)])
+
+    def _action(self, session: Session, action: str, current: Screen, ctx: Context) -> Outcome:
+        """A button: global actions anywhere, others only if the current screen shows them."""
+        if action == "exit":
+            return self._exit()
+        if action == "sos":
+            return Outcome(session, [Reply(Screen(EMERGENCY_BODY, ((RESUME,), SAFETY_ROW)))])
+        if action == "menu":
+            menu.enter(session, "")
+        elif action.startswith("open:"):
+            self._open(session, action.removeprefix("open:"))
+        elif action != "resume" and action in current.actions():
+            event, _sep, arg = action.partition(":")
+            if not self._flow_of(session.state).fire(session, event, arg, ctx):
+                log.warning("action %s refused in state %s", event, session.state)
+        return Outcome(session, [Reply(self.screen(session, ctx))])
+
+    def _open(self, session: Session, target: str) -> None:
+        """Enter another flow ("check", "advice:mute"); unknown targets change nothing."""
+        name, _sep, arg = target.partition(":")
+        for flow in self.flows:
+            if flow.name == name:
+                flow.enter(session, arg)
+                return
+
+    def _exit(self) -> Outcome:
+        """Leave: the conversation state is erased."""
+        return Outcome(None, [Reply(CLOSED, fresh=True)])
+
+    def _flow_of(self, state: str) -> Flow:
+        """The flow a state belongs to."""
+        for flow in self.flows:
+            if flow.owns(state):
+                return flow
+        raise KeyError(state)
+
+    def _current(self, session: Session, ctx: Context) -> Screen:
+        """The current screen; a session that no longer fits the flows starts at the menu."""
+        try:
+            return self.screen(session, ctx)
+        except (KeyError, IndexError, ValueError):
+            log.warning("session in state %s could not be shown; back to the menu", session.state)
+            lang = session.lang
+            session.__dict__.update(Session(lang=lang).__dict__)
+            return self.screen(session, ctx)

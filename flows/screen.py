@@ -1,0 +1,98 @@
+"""What the flows hand to the edges: screens with buttons, events coming back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import TypeAlias
+
+from flows.services import Directory
+from flows.session import Session
+from flows.text import Lines, Text, Verbatim, _
+
+Block: TypeAlias = Text | Lines | Verbatim
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: a label to translate and the action id it sends back (at most 64 bytes)."""
+
+    label: Text
+    action: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message: paragraphs and rows of buttons."""
+
+    body: tuple[Block, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    personal: bool = False
+
+    def actions(self) -> frozenset[str]:
+        """Every action id this screen offers."""
+        return frozenset(b.action for row in self.buttons for b in row)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A screen to show; `fresh` sends it as a new message instead of replacing the last one."""
+
+    screen: Screen
+    fresh: bool = False
+
+
+class Kind(Enum):
+    """What the person did."""
+
+    ACTION = "action"
+    TEXT = "text"
+    COMMAND = "command"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the person did: tapped a button, typed, sent a command or something else."""
+
+    kind: Kind
+    value: str = ""
+
+
+@dataclass
+class Outcome:
+    """The result of handling one event: the new session (None once it ends) and the replies."""
+
+    session: Session | None
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        """True when the person left and their conversation state must be erased."""
+        return self.session is None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What screens may depend on besides the session: the time and the services directory."""
+
+    now: datetime
+    directory: Directory
+
+
+# The buttons every screen ends with: the emergency screen and the quick exit.
+EXIT = Button(_("✖ Exit"), "exit")
+SOS = Button(_("🆘 In danger?"), "sos")
+MENU = Button(_("☰ Menu"), "menu")
+SAFETY_ROW = (SOS, EXIT)
+
+
+def back(action: str = "back") -> Button:
+    """The Back button, sending `action`."""
+    return Button(_("◀ Back"), action)
+
+
+def nav_row(*buttons: Button) -> tuple[Button, ...]:
+    """A row of navigation buttons."""
+    return tuple(buttons)

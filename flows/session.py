@@ -1,0 +1,65 @@
+"""The user's session: plain data, small enough to store on every update.
+
+A session is rehydrated from the store for each update, moved through the shared state
+machines, and written back. Its JSON form uses short keys and leaves out defaults, so a
+session in the middle of the check takes a few hundred bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+START_STATE = "menu"
+
+
+@dataclass
+class Session:
+    """Where one user is in the conversation, and what they have answered."""
+
+    state: str = START_STATE
+    step: int = 0
+    answers: dict[str, str] = field(default_factory=dict)
+    topic: str = ""
+    page: int = 0
+    lang: str = ""
+    screen_id: int = 0
+
+    def to_json(self) -> str:
+        """Serialise compactly, leaving out every value that equals its default."""
+        data: dict[str, Any] = {}
+        for key, (attr, default) in _FIELDS.items():
+            value = getattr(self, attr)
+            if value != default:
+                data[key] = value
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Session:
+        """Rebuild a session; unknown or malformed values fall back to a fresh start."""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        session = cls()
+        for key, (attr, default) in _FIELDS.items():
+            if key in data and isinstance(data[key], type(default)):
+                setattr(session, attr, data[key])
+        session.answers = {
+            str(k): str(v) for k, v in session.answers.items() if isinstance(v, str)
+        }
+        return session
+
+
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "s": ("state", START_STATE),
+    "i": ("step", 0),
+    "a": ("answers", {}),
+    "t": ("topic", ""),
+    "p": ("page", 0),
+    "l": ("lang", ""),
+    "m": ("screen_id", 0),
+}
