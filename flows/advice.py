@@ -101,7 +101,8 @@ def enter(session: Session, arg: str) -> bool:
     """Open the advice menu, or a topic directly ("open:advice:mute")."""
     if arg and arg not in TOPICS:
         return False
-    session.state, session.topic, session.page = (TOPIC_STATE, arg, 0) if arg else (MENU_STATE, "", 0)
+    session.state = TOPIC_STATE if arg else MENU_STATE
+    session.topic, session.page = arg, 0
     return True
 
 

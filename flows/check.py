@@ -151,7 +151,9 @@ def emergency_screen(session: Session, ctx: Context) -> Screen:
     )
 
 
-def _answer_rows(step: int, options: tuple[tuple[str, Text], ...]) -> tuple[tuple[Button, ...], ...]:
+def _answer_rows(
+    step: int, options: tuple[tuple[str, Text], ...]
+) -> tuple[tuple[Button, ...], ...]:
     """Answer buttons that carry the step they answer; long option lists go one per row."""
     buttons = tuple(Button(label, f"answer:{step}:{code}") for code, label in options)
     return (buttons,) if len(buttons) <= 3 else tuple((b,) for b in buttons)

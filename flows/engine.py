@@ -18,7 +18,7 @@ from datetime import datetime
 from flows import advice, check, helplines, menu
 from flows.emergency import EMERGENCY_BODY
 from flows.flow import Flow
-from flows.screen import SAFETY_ROW, Button, Context, Event, Kind, Outcome, Reply, Screen, back
+from flows.screen import SAFETY_ROW, Context, Event, Kind, Outcome, Reply, Screen, back
 from flows.services import Directory
 from flows.session import Session
 from flows.text import _
@@ -60,7 +60,7 @@ class Engine:
     def _command(self, session: Session, name: str, ctx: Context) -> Outcome:
         """/start, /menu, /help and /exit; anything else gets the help."""
         if name == "start":
-            fresh = Session(lang=session.lang)
+            fresh = Session(lang=session.lang, screen_id=session.screen_id)
             return Outcome(fresh, [Reply(menu.welcome_screen(), fresh=True)])
         if name == "menu":
             menu.enter(session, "")

@@ -18,7 +18,7 @@ from flows.screen import MENU, SAFETY_ROW, Block, Button, Context, Screen, back
 from flows.services import Directory
 from flows.session import Session
 from flows.signs import NO, SIGNS
-from flows.text import Lines, P_, Phone, Text, _
+from flows.text import P_, Lines, Phone, Text, _
 
 MAX_TOPICS = 4  # next steps shown as buttons; more makes the screen long on a phone
 SIGN_NAMES: dict[str, Text] = {sign.id: sign.short for sign in SIGNS}

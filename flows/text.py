@@ -94,6 +94,6 @@ def _(msgid: str, **params: Param) -> Text:
     return Text(msgid, dict(params))
 
 
-def P_(singular: str, plural: str, n: int, /, **params: Param) -> Text:  # noqa: N802 - gettext style
+def P_(singular: str, plural: str, n: int, /, **params: Param) -> Text:
     """A plural message chosen by `n`; pybabel extracts it with the keyword spec P_:1,2."""
     return Text(singular, dict(params), plural=plural, count=n)

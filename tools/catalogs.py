@@ -53,7 +53,7 @@ def fill_english(po: Path) -> None:
         message.string = message.id
         message.flags.discard("fuzzy")
     with po.open("wb") as fp:
-        write_po(fp, catalog, width=int(WIDTH), omit_header=False, no_location=True, sort_output=True)
+        write_po(fp, catalog, width=int(WIDTH), no_location=True, sort_output=True)
 
 
 def update(template: Path = POT) -> None:

@@ -1,0 +1,84 @@
+"""`python -m bot [telegram|chat]`: Telegram when a token is set, else a chat in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import CatalogError, Catalogs
+from bot.logs import configure_logging
+from flows.engine import Engine
+from flows.services import ServicesFileError, load_services
+
+TERMINAL_NOTE = (
+    "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. "
+    "Set it in the environment or .env to connect to Telegram."
+)
+
+
+def now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("mode", nargs="?", choices=("telegram", "chat"))
+    parser.add_argument("--lang", default="en", help="language of the terminal chat")
+    return parser.parse_args(argv)
+
+
+def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
+    """Long polling until stopped."""
+    from bot.conversation import Conversation  # noqa: PLC0415 - telegram only when needed
+    from bot.storage import Store  # noqa: PLC0415
+    from bot.telegram_app import build_application  # noqa: PLC0415
+
+    if settings.token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set (needed for `python -m bot telegram`)")
+    store = Store(settings.database)
+    conversation = Conversation(engine, store, catalogs, now)
+    application = build_application(settings.token, settings.api_base_url, conversation)
+    try:
+        application.run_polling(allowed_updates=["message", "callback_query", "channel_post"])
+    finally:
+        store.close()
+    return 0
+
+
+def run_chat(engine: Engine, catalogs: Catalogs, lang: str) -> int:
+    """The terminal chat."""
+    from bot.console import run_console  # noqa: PLC0415 - only the chat needs it
+
+    if lang not in catalogs.languages:
+        raise ConfigError("--lang", f"{lang!r} is not one of {', '.join(catalogs.languages)}")
+    return run_console(engine, catalogs, lang, stdin=sys.stdin, stdout=sys.stdout, clock=now)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Load and check everything, then run; configuration problems exit with status 2."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings(env_file=Path(".env"))
+        mode = args.mode or ("telegram" if settings.token else "chat")
+        configure_logging(settings.log_level if mode == "telegram" else "WARNING")
+        engine = Engine(load_services(settings.services_file))
+        catalogs = Catalogs()
+        if mode == "telegram":
+            return run_telegram(settings, engine, catalogs)
+        if args.mode is None:
+            print(TERMINAL_NOTE, file=sys.stderr)
+        return run_chat(engine, catalogs, args.lang)
+    except (ConfigError, ServicesFileError, CatalogError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

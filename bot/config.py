@@ -1,0 +1,111 @@
+"""Settings from the environment and an optional .env file, validated once at start.
+
+Every problem is one line that names the setting, so an operator can fix it at a glance.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from flows.services import DEFAULT_SERVICES_FILE
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None
+    api_base_url: str
+    data_dir: Path
+    services_file: Path
+    log_level: str
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file inside the data directory."""
+        return self.data_dir / "bot.sqlite3"
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """The .env file's values, if there is one."""
+    if not path.is_file():
+        return {}
+    try:
+        values = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), f"cannot be read ({error})") from error
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _token(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    token = raw.strip()
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN", "is not a bot token (expected digits, a colon, then letters)"
+        )
+    return token
+
+
+def _base_url(raw: str | None) -> str:
+    url = (raw or DEFAULT_API_BASE_URL).strip()
+    if not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
+        raise ConfigError("TELEGRAM_API_BASE_URL", f"is not an http(s) address: {url!r}")
+    return url
+
+
+def _data_dir(raw: str | None) -> Path:
+    path = Path(raw or "data").expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigError("BOT_DATA_DIR", f"{path} exists and is not a directory")
+    return path
+
+
+def _services_file(raw: str | None) -> Path:
+    if not raw:
+        return DEFAULT_SERVICES_FILE
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ConfigError("BOT_SERVICES_FILE", f"no such file: {path}")
+    return path
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError("BOT_LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read and check every setting; the environment wins over the .env file."""
+    values = _read_env_file(env_file) if env_file else {}
+    values.update(os.environ if environ is None else environ)
+    return Settings(
+        token=_token(values.get("TELEGRAM_BOT_TOKEN")),
+        api_base_url=_base_url(values.get("TELEGRAM_API_BASE_URL")),
+        data_dir=_data_dir(values.get("BOT_DATA_DIR")),
+        services_file=_services_file(values.get("BOT_SERVICES_FILE")),
+        log_level=_log_level(values.get("BOT_LOG_LEVEL")),
+    )

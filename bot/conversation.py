@@ -1,0 +1,113 @@
+"""One update through the engine: load the session, handle the event, show, save.
+
+Shared by every Telegram handler. Only one keyboard is live in the chat at a time: a
+screen replaces the one the person tapped, and a new message takes the keyboard away
+from the screen before it, so old buttons cannot be tapped by mistake.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot.i18n import Catalogs, Translator
+from bot.storage import Store
+from bot.typed import typed_action
+from flows.engine import Engine
+from flows.screen import Context, Event, Kind, Reply, Screen
+from flows.session import Session
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
+    """The screen's buttons as an inline keyboard."""
+    if not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(tr.label(b.label), callback_data=b.action) for b in row]
+            for row in screen.buttons
+        ]
+    )
+
+
+@dataclass
+class Conversation:
+    """Runs updates of private chats through the flow engine."""
+
+    engine: Engine
+    store: Store
+    catalogs: Catalogs
+    clock: Callable[[], datetime]
+
+    def translator_for(self, session: Session, update: Update) -> Translator:
+        """The user's saved language, else their Telegram language, else English."""
+        user = update.effective_user
+        lang = session.lang or self.catalogs.negotiate(user.language_code if user else None)
+        return self.catalogs.translator(lang)
+
+    async def handle(self, update: Update, bot: Bot, event: Event) -> None:
+        """Apply one event for the chat of this update and show the result."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        session = self.store.load(chat.id) or Session()
+        tr = self.translator_for(session, update)
+        now = self.clock()
+        if event.kind is Kind.TEXT:
+            current = self.engine.screen(session, Context(now, self.engine.directory))
+            action = typed_action(event.value, current, tr, self.catalogs.translator("en"))
+            if action:
+                event = Event(Kind.ACTION, action)
+        outcome = self.engine.handle(session, event, now)
+        log.info("event %s -> state %s", event.kind.value, getattr(outcome.session, "state", "-"))
+        if outcome.session is None:
+            self.store.delete(chat.id)
+        else:
+            self.store.save(chat.id, outcome.session)  # before sending: no answer is lost
+        query = update.callback_query
+        tapped = query.message.message_id if query and query.message else 0
+        shown = outcome.session or Session(screen_id=session.screen_id)
+        for reply in outcome.replies:
+            await self._show(bot, chat.id, shown, reply, tr=tr, tapped=tapped)
+            tapped = 0
+        if outcome.session is not None:
+            self.store.save(chat.id, outcome.session)
+
+    async def _show(
+        self, bot: Bot, chat_id: int, session: Session, reply: Reply, *, tr: Translator, tapped: int
+    ) -> None:
+        """Edit the tapped screen in place, or send a new one and retire the old keyboard."""
+        text = tr.screen(reply.screen.body)
+        markup = keyboard(reply.screen, tr)
+        previous = session.screen_id
+        if tapped and not reply.fresh:
+            try:
+                await bot.edit_message_text(text, chat_id, tapped, reply_markup=markup)
+            except BadRequest as error:
+                if "not modified" not in str(error).lower():
+                    tapped = 0
+            if tapped:
+                session.screen_id = tapped
+                if previous and previous != tapped:
+                    await self._retire(bot, chat_id, previous)
+                return
+        message = await bot.send_message(
+            chat_id, text, reply_markup=markup, protect_content=reply.screen.personal
+        )
+        session.screen_id = message.message_id if markup else 0
+        if previous and previous != message.message_id:
+            await self._retire(bot, chat_id, previous)
+
+    async def _retire(self, bot: Bot, chat_id: int, message_id: int) -> None:
+        """Take the keyboard off an old screen; it may already be gone."""
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError:
+            log.debug("old keyboard already gone")

@@ -1,0 +1,36 @@
+"""Logging that never carries message text, bot tokens or user ids.
+
+python-telegram-bot logs every request's parameters and every received update at DEBUG,
+and httpx logs each request's address (which holds the token) at INFO. Those loggers are
+held at WARNING whatever level the operator chooses; BOT_LOG_LEVEL applies to the bot's
+own modules, which log only event kinds and state names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TextIO
+
+TOKEN_IN_TEXT = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
+LIBRARIES = ("telegram", "httpx", "httpcore", "apscheduler", "transitions", "asyncio")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then removes bot tokens from the line and any traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted record, with tokens replaced by <token>."""
+        return TOKEN_IN_TEXT.sub("<token>", super().format(record))
+
+
+def configure_logging(level: str, stream: TextIO | None = None) -> logging.Handler:
+    """One handler with redaction; libraries that log content are held at WARNING."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for library in LIBRARIES:
+        logging.getLogger(library).setLevel(logging.WARNING)
+    return handler

@@ -1,0 +1,148 @@
+"""The Telegram edge: the composition root and small handlers that turn updates into events.
+
+Every handler only translates an update into a flow event; the conversation itself lives
+in flows/. Messages are sent silently, without link previews, in HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import Conversation
+from flows.screen import Event, Kind
+from flows.text import Text, _
+
+log = logging.getLogger(__name__)
+
+COMMANDS: tuple[tuple[str, Text], ...] = (
+    ("start", _("Start again")),
+    ("menu", _("Main menu")),
+    ("help", _("How this works")),
+    ("exit", _("Leave now")),
+)
+PRIVATE = filters.ChatType.PRIVATE
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+ONLY_PRIVATE = _(
+    "I only work in a private chat. Please message me directly. I am leaving this group."
+)
+
+
+def conversation_of(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
+    """The shared conversation runner, kept in bot_data by the composition root."""
+    conversation = context.bot_data["conversation"]
+    assert isinstance(conversation, Conversation)  # noqa: S101 - set once in build_application
+    return conversation
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /command in a private chat."""
+    text = update.effective_message.text if update.effective_message else ""
+    name = (text or "/").split()[0][1:].split("@")[0].lower()
+    await conversation_of(context).handle(update, context.bot, Event(Kind.COMMAND, name))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tapped button: answer the query at once, then handle its action."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer()
+    except TelegramError:
+        log.debug("callback query too old to answer")
+    chat = update.effective_chat
+    if chat is None or chat.type != chat.PRIVATE:
+        return
+    action = query.data if isinstance(query.data, str) else ""
+    await conversation_of(context).handle(update, context.bot, Event(Kind.ACTION, action[:64]))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Typed text in a private chat."""
+    text = update.effective_message.text if update.effective_message else ""
+    await conversation_of(context).handle(update, context.bot, Event(Kind.TEXT, text or ""))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice note or anything else that is not text."""
+    await conversation_of(context).handle(update, context.bot, Event(Kind.OTHER))
+
+
+async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a group or channel: say once that the bot works only in private, then leave."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    conversation = conversation_of(context)
+    tr = conversation.catalogs.translator(
+        conversation.catalogs.negotiate(
+            update.effective_user.language_code if update.effective_user else None
+        )
+    )
+    try:
+        await context.bot.send_message(chat.id, tr.text(ONLY_PRIVATE))
+        await context.bot.leave_chat(chat.id)
+    except TelegramError:
+        log.warning("could not leave a group or channel")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error's type and keep running; never log the update (it holds user text)."""
+    error = context.error
+    log.error("update failed: %s", type(error).__name__, exc_info=error)
+
+
+async def set_commands(application: Application) -> None:
+    """The command menu, in English (other languages add their own)."""
+    conversation: Conversation = application.bot_data["conversation"]
+    tr = conversation.catalogs.translator("en")
+    commands = [BotCommand(name, tr.label(description)) for name, description in COMMANDS]
+    try:
+        await application.bot.set_my_commands(commands)
+    except TelegramError as error:
+        log.warning("could not set the command menu: %s", type(error).__name__)
+
+
+def build_application(token: str, base_url: str, conversation: Conversation) -> Application:
+    """The python-telegram-bot Application with every handler registered."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        disable_notification=True,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .defaults(defaults)
+        .post_init(set_commands)
+        .build()
+    )
+    application.bot_data["conversation"] = conversation
+    groups = (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & (
+        NEW_MESSAGE | filters.UpdateType.CHANNEL_POST
+    )
+    application.add_handlers(
+        [
+            MessageHandler(groups, on_group),
+            CallbackQueryHandler(on_button),
+            MessageHandler(PRIVATE & NEW_MESSAGE & filters.COMMAND, on_command),
+            MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT, on_text),
+            MessageHandler(PRIVATE & NEW_MESSAGE, on_other),
+        ]
+    )
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,118 @@
+"""Crawl every screen the engine can show and hold each one to the safety rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.screen import Event, Kind, Screen
+from flows.session import Session
+from tests.flowdriver import catalogs, engine
+
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+TELEGRAM_LIMIT = 4096
+CALLBACK_LIMIT = 64
+
+
+def position(session: Session) -> str:
+    """Where a session is, ignoring its answers (which only change the summary's content)."""
+    data = json.loads(session.to_json())
+    data.pop("a", None)
+    data.pop("m", None)
+    return json.dumps(data, sort_keys=True)
+
+
+def crawl() -> list[tuple[Session, Screen]]:
+    """Every (session, screen) reachable from /start by tapping buttons, breadth first."""
+    start = Session()
+    first = engine().handle(start, Event(Kind.COMMAND, "start"), NOW)
+    seen = {position(first.session)}
+    found: list[tuple[Session, Screen]] = [(first.session, first.replies[-1].screen)]
+    queue = deque([(first.session, first.replies[-1].screen)])
+    while queue:
+        session, screen = queue.popleft()
+        for action in sorted(screen.actions()):
+            copy = Session.from_json(session.to_json())
+            outcome = engine().handle(copy, Event(Kind.ACTION, action), NOW)
+            if outcome.session is None:
+                continue
+            for reply in outcome.replies:
+                found.append((outcome.session, reply.screen))
+            key = position(outcome.session) + action * (action in ("sos", "resume"))
+            if key not in seen:
+                seen.add(key)
+                queue.append((outcome.session, outcome.replies[-1].screen))
+    return found
+
+
+SCREENS = crawl()
+
+
+def test_the_crawl_reaches_every_part_of_the_conversation():
+    states = {session.state for session, _screen in SCREENS}
+    assert states >= {
+        "menu", "check.danger", "check.emergency", "check.sign", "check.context",
+        "check.summary", "advice.menu", "advice.topic", "helplines.menu", "helplines.service",
+    }
+    assert len(SCREENS) > 60
+
+
+@pytest.mark.parametrize(("session", "screen"), SCREENS[:1] + SCREENS[1::7])
+def test_every_screen_has_a_one_tap_exit_and_emergency_help(session, screen):
+    actions = screen.actions()
+    assert "exit" in actions
+    text = catalogs().translator("en").screen(screen.body, markup=False)
+    assert "sos" in actions or "Call 999" in text
+
+
+def test_every_screen_fits_telegram_and_the_phone():
+    tr = catalogs().translator("en")
+    for _session, screen in SCREENS:
+        text = tr.screen(screen.body)
+        assert 0 < len(text) <= TELEGRAM_LIMIT
+        assert len(tr.screen(screen.body, markup=False).split()) < 220, text[:80]
+        for row in screen.buttons:
+            assert len(row) <= 3
+            for button in row:
+                assert len(button.action.encode()) <= CALLBACK_LIMIT
+                assert len(tr.label(button.label)) <= 45, tr.label(button.label)
+
+
+def test_every_screen_has_the_exit_button_on_its_last_row():
+    for _session, screen in SCREENS:
+        if screen.buttons:
+            assert "exit" in {b.action for b in screen.buttons[-1]}
+
+
+BLOCK_ADVICE = re.compile(r"\b(you should|please|try to)?\s*block (them|the|their|his|her)", re.I)
+CHANGE_NUMBER = re.compile(r"(?<!not )change your (phone )?number", re.I)
+
+
+def test_no_screen_advises_blocking_or_changing_number_or_says_not_stalked():
+    tr = catalogs().translator("en")
+    for _session, screen in SCREENS:
+        text = tr.screen(screen.body, markup=False)
+        for sentence in re.split(r"(?<=[.!?:])\s+", text):
+            lowered = sentence.lower()
+            if "block" in lowered:
+                assert (
+                    "don't block" in lowered
+                    or "blocking" in lowered
+                    or "after you block" in lowered
+                ), sentence
+            assert not CHANGE_NUMBER.search(sentence) or "not change" in lowered, sentence
+            assert "not being stalked" not in lowered
+
+
+def test_every_screen_is_valid_telegram_html():
+    tr = catalogs().translator("en")
+    allowed = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
+    for _session, screen in SCREENS:
+        html = tr.screen(screen.body)
+        for tag in re.findall(r"<[^>]*>", html):
+            assert allowed.fullmatch(tag), tag
+        assert html.count("<b>") == html.count("</b>")

@@ -1,0 +1,199 @@
+"""The Telegram layer end to end: real python-telegram-bot over HTTP to a fake Bot API."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversation
+from bot.logs import LIBRARIES, configure_logging
+from bot.storage import Store
+from bot.telegram_app import build_application, set_commands
+from tests.botclient import BotClient
+from tests.fakeapi import FakeBotApi
+from tests.flowdriver import catalogs, engine
+
+TOKEN = "123456:TEST-token_for-the-fake-api-000000"
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    db = Store(tmp_path / "bot.sqlite3")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+async def application(api: FakeBotApi, store: Store) -> AsyncIterator[object]:
+    conversation = Conversation(engine(), store, catalogs(), lambda: NOW)
+    app = build_application(TOKEN, api.base_url, conversation)
+    async with app:
+        yield app
+
+
+@pytest.fixture
+def client(api, application) -> BotClient:
+    return BotClient(api, application)
+
+
+async def test_start_sends_a_quiet_welcome_with_the_menu(client, api):
+    await client.send("/start")
+    assert client.screen_text.startswith("Hello. This chat is private.")
+    sent = api.calls_to("sendMessage")[-1]
+    assert sent["disable_notification"] is True
+    assert sent["parse_mode"] == "HTML"
+    assert sent["link_preview_options"] == {"is_disabled": True}
+    assert client.labels()[-2:] == ["🆘 In danger?", "✖ Exit"]
+
+
+async def test_the_whole_check_edits_one_message_and_ends_in_the_summary(client, api):
+    await client.send("/start")
+    await client.click("Check what")
+    await client.click("No")
+    for index in range(13):
+        assert client.screen_text.startswith(f"Question {index + 1} of 13")
+        await client.click("Yes" if index in (0, 5) else "No")
+    for label in ("An ex-partner", "Yes", "No", "No", "Yes"):
+        await client.click(label)
+    assert client.screen_text.startswith("Your answers")
+    assert "highest risk" in client.screen_text
+    assert "020 3866 4107" in client.screen_text
+    assert len(api.bot_messages(client.chat_id)) == 1  # one message, edited in place
+    assert len(api.calls_to("editMessageText")) >= 20
+    await client.click("Helplines")
+    await client.click("National Stalking Helpline")
+    assert "Open now, until 16:00." in client.screen_text
+
+
+async def test_buttons_answer_their_callback_queries(client, api):
+    await client.send("/start")
+    await client.click("Safety advice")
+    assert len(api.calls_to("answerCallbackQuery")) == 1
+
+
+async def test_forged_callback_data_changes_nothing(client, api, store):
+    await client.send("/start")
+    await client.click("Check what")
+    await client.click("No")
+    await client.click("Yes")
+    before = store.load(client.chat_id)
+    message, _data = client.find_button("Yes")
+    for forged in ("answer:9:y", "restart", "service:paladin", "open:nowhere", "💥" * 16):
+        await client.click_data(message["message_id"], forged)
+        assert store.load(client.chat_id) == before
+        assert client.screen_text.startswith("Question 2 of 13")
+
+
+async def test_a_tap_on_an_old_screen_cannot_answer_the_wrong_question(client, api, store):
+    await client.send("/start")
+    old, _data = client.find_button("Check what")
+    await client.click("Check what")
+    await client.send("/menu")  # a new screen: the old one loses its keyboard
+    assert not api.chat(client.chat_id)[old["message_id"] - 1].get("reply_markup")
+    assert len(client.keyboards()) == 1
+
+
+async def test_typed_answers_and_a_reminder_for_anything_else(client):
+    await client.send("/start")
+    await client.click("Check what")
+    await client.send("no")
+    assert client.screen_text.startswith("Question 1 of 13")
+    await client.send("Not sure")
+    assert client.screen_text.startswith("Question 2 of 13")
+    await client.send("what does this mean?")
+    assert client.screen_text.startswith("Please tap one of the buttons")
+    assert "Question 2 of 13" in client.screen_text
+    assert len(client.keyboards()) == 1
+
+
+async def test_a_huge_message_gets_the_reminder(client):
+    await client.send("/start")
+    await client.send("x" * 4096)
+    assert client.screen_text.startswith("Please tap one of the buttons")
+
+
+async def test_a_sticker_gets_a_gentle_reply(client):
+    await client.send("/start")
+    await client.send_sticker()
+    assert "I can only read text and button taps" in client.screen_text
+
+
+async def test_unknown_command_gets_the_help(client):
+    await client.send("/whatever")
+    assert "/exit – leave and close this chat" in client.screen_text
+
+
+async def test_exit_forgets_the_conversation(client, store):
+    await client.send("/start")
+    await client.click("Check what")
+    assert store.load(client.chat_id) is not None
+    await client.click("Exit")
+    assert store.load(client.chat_id) is None
+
+
+async def test_in_a_group_the_bot_says_so_once_leaves_and_stores_nothing(api, application, store):
+    group = -100123
+    update = api.user_sends(group, "/start", user_id=77, chat_type="supergroup")
+    from telegram import Update  # noqa: PLC0415
+
+    await application.process_update(Update.de_json(update, application.bot))
+    said = [m["text"] for m in api.bot_messages(group)]
+    assert len(said) == 1 and "only work in a private chat" in said[0]
+    assert len(api.calls_to("leaveChat")) == 1
+    assert store.load(group) is None
+    assert store._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+
+
+async def test_a_bot_api_error_is_logged_and_the_bot_carries_on(client, api, caplog):
+    await client.send("/start")
+    api.inject_fault("editMessageText", error_code=500, description="Internal Server Error")
+    with caplog.at_level(logging.ERROR):
+        await client.click("Safety advice")
+    assert any("update failed" in r.getMessage() for r in caplog.records)
+    await client.send("/menu")
+    assert client.screen_text == "What would you like to do?"
+
+
+@pytest.fixture
+def bot_log() -> Iterator[io.StringIO]:
+    """What the bot's own log handler writes, at DEBUG, as an operator would configure it."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, {n: logging.getLogger(n).level for n in LIBRARIES})
+    stream = io.StringIO()
+    configure_logging("DEBUG", stream)
+    yield stream
+    root.handlers[:], level, libraries = saved
+    root.setLevel(level)
+    for name, library_level in libraries.items():
+        logging.getLogger(name).setLevel(library_level)
+
+
+async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, bot_log):
+    secret = "Jordan Smith keeps waiting outside 14 Acacia Road, call me on 07700 900123"
+    await client.send("/start")
+    await client.send(secret)
+    await client.click("Check what")
+    api.inject_fault("editMessageText", error_code=500, description="Internal Server Error")
+    await client.click("No")
+    logged = bot_log.getvalue()
+    assert "event text" in logged and "update failed" in logged  # the log is not empty
+    for fragment in ("Jordan", "Acacia", "07700", str(client.chat_id), TOKEN, "Alex"):
+        assert fragment not in logged
+
+
+async def test_the_command_menu_is_set(api, application):
+    await set_commands(application)
+    commands = api.calls_to("setMyCommands")[-1]["commands"]
+    assert [c["command"] for c in commands] == ["start", "menu", "help", "exit"]
