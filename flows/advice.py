@@ -1,19 +1,16 @@
 """Safety advice: a menu of topics, each one or two short pages.
 
-```mermaid
-stateDiagram-v2
-  advice.menu --> advice.topic: topic
-  advice.topic --> advice.topic: next / back (page 2)
-  advice.topic --> advice.menu: back (page 1)
-```
+The state diagram, drawn from TABLE: flows/diagrams/advice.md.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from transitions import EventData
 
 from flows.advice_content import TOPICS
-from flows.flow import Flow, arg_of, build_machine, session_of
+from flows.flow import Flow, arg_of, session_of
 from flows.screen import MENU, SAFETY_ROW, Button, Context, Screen, back
 from flows.session import Session
 from flows.text import _
@@ -60,18 +57,15 @@ def close_topic(event: EventData) -> None:
     session.topic, session.page = "", 0
 
 
-MACHINE = build_machine(
-    [MENU_STATE, TOPIC_STATE],
-    [
-        {"trigger": "topic", "source": MENU_STATE, "dest": TOPIC_STATE,
-         "conditions": [is_known_topic], "after": [open_topic]},
-        {"trigger": "next", "source": TOPIC_STATE, "dest": None,
-         "conditions": [has_next_page], "after": [turn_page]},
-        {"trigger": "back", "source": TOPIC_STATE, "dest": MENU_STATE,
-         "conditions": [is_on_first_page], "after": [close_topic]},
-        {"trigger": "back", "source": TOPIC_STATE, "dest": None, "after": [turn_back]},
-    ],
-)
+TABLE: list[dict[str, Any]] = [
+    {"trigger": "topic", "source": MENU_STATE, "dest": TOPIC_STATE,
+     "conditions": [is_known_topic], "after": [open_topic]},
+    {"trigger": "next", "source": TOPIC_STATE, "dest": None,
+     "conditions": [has_next_page], "after": [turn_page]},
+    {"trigger": "back", "source": TOPIC_STATE, "dest": MENU_STATE,
+     "conditions": [is_on_first_page], "after": [close_topic]},
+    {"trigger": "back", "source": TOPIC_STATE, "dest": None, "after": [turn_back]},
+]
 
 
 def menu_screen(session: Session, ctx: Context) -> Screen:
@@ -108,7 +102,7 @@ def enter(session: Session, arg: str) -> bool:
 
 FLOW = Flow(
     "advice",
-    MACHINE,
     {MENU_STATE: menu_screen, TOPIC_STATE: topic_screen},
     enter,
+    TABLE,
 )

@@ -1,21 +1,6 @@
 """The check: are you in danger, the thirteen signs, a few questions, then the summary.
 
-```mermaid
-stateDiagram-v2
-  [*] --> check.danger
-  check.danger --> check.emergency: danger yes
-  check.danger --> check.sign: danger no
-  check.emergency --> check.sign: go on
-  check.emergency --> check.danger: back
-  check.sign --> check.sign: answer / back (not first or last)
-  check.sign --> check.danger: back (first sign)
-  check.sign --> check.context: answer (last sign)
-  check.context --> check.context: answer / back
-  check.context --> check.sign: back (first question)
-  check.context --> check.summary: answer (last question)
-  check.summary --> check.context: back
-  check.summary --> check.danger: restart
-```
+The state diagram, drawn from TABLE: flows/diagrams/check.md.
 The answer actions carry the step they answer ("answer:3:y"), so a tap on an old
 screen can never answer the wrong question: the engine only accepts actions that the
 current screen shows.
@@ -23,10 +8,13 @@ current screen shows.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from transitions import EventData
 
 from flows.emergency import EMERGENCY_BODY
-from flows.flow import Flow, arg_of, build_machine, session_of
+from flows.flow import Flow, arg_of, session_of
 from flows.screen import MENU, SAFETY_ROW, Button, Context, Screen, back
 from flows.session import Session
 from flows.signs import CONTEXT, SIGNS, YES_NO_UNSURE
@@ -72,8 +60,15 @@ def record_question(event: EventData) -> None:
     session.answers[CONTEXT[session.step].id] = arg_of(event).rpartition(":")[2]
 
 
-def step_forward(event: EventData) -> None:
-    """Move to the next question."""
+def record_sign_and_go_on(event: EventData) -> None:
+    """Keep the answer to the current sign and show the next one."""
+    record_sign(event)
+    session_of(event).step += 1
+
+
+def record_question_and_go_on(event: EventData) -> None:
+    """Keep the answer to the current question and show the next one."""
+    record_question(event)
     session_of(event).step += 1
 
 
@@ -104,51 +99,54 @@ def forget_answers(event: EventData) -> None:
     session.step = 0
 
 
-MACHINE = build_machine(
-    [DANGER, EMERGENCY, SIGN, QUESTION, SUMMARY],
-    [
-        {"trigger": "danger", "source": DANGER, "dest": EMERGENCY, "conditions": [said_yes]},
-        {"trigger": "danger", "source": DANGER, "dest": SIGN, "after": [start_at_first]},
-        {"trigger": "go_on", "source": EMERGENCY, "dest": SIGN, "after": [start_at_first]},
-        {"trigger": "back", "source": EMERGENCY, "dest": DANGER},
-        {"trigger": "answer", "source": SIGN, "dest": QUESTION, "conditions": [is_last_sign],
-         "before": [record_sign], "after": [start_at_first]},
-        {"trigger": "answer", "source": SIGN, "dest": None, "after": [record_sign, step_forward]},
-        {"trigger": "back", "source": SIGN, "dest": DANGER, "conditions": [is_first_step]},
-        {"trigger": "back", "source": SIGN, "dest": None, "after": [step_back]},
-        {"trigger": "answer", "source": QUESTION, "dest": SUMMARY,
-         "conditions": [is_last_question], "before": [record_question]},
-        {"trigger": "answer", "source": QUESTION, "dest": None,
-         "after": [record_question, step_forward]},
-        {"trigger": "back", "source": QUESTION, "dest": SIGN, "conditions": [is_first_step],
-         "after": [start_at_last_sign]},
-        {"trigger": "back", "source": QUESTION, "dest": None, "after": [step_back]},
-        {"trigger": "back", "source": SUMMARY, "dest": QUESTION, "after": [start_at_last_question]},
-        {"trigger": "restart", "source": SUMMARY, "dest": DANGER, "after": [forget_answers]},
-    ],
-)
+TABLE: list[dict[str, Any]] = [
+    {"trigger": "danger", "source": DANGER, "dest": EMERGENCY, "conditions": [said_yes]},
+    {"trigger": "danger", "source": DANGER, "dest": SIGN, "after": [start_at_first]},
+    {"trigger": "go_on", "source": EMERGENCY, "dest": SIGN, "after": [start_at_first]},
+    {"trigger": "back", "source": EMERGENCY, "dest": DANGER},
+    {"trigger": "answer", "source": SIGN, "dest": QUESTION, "conditions": [is_last_sign],
+     "before": [record_sign], "after": [start_at_first]},
+    {"trigger": "answer", "source": SIGN, "dest": None, "after": [record_sign_and_go_on]},
+    {"trigger": "back", "source": SIGN, "dest": DANGER, "conditions": [is_first_step]},
+    {"trigger": "back", "source": SIGN, "dest": None, "after": [step_back]},
+    {"trigger": "answer", "source": QUESTION, "dest": SUMMARY,
+     "conditions": [is_last_question], "before": [record_question]},
+    {"trigger": "answer", "source": QUESTION, "dest": None,
+     "after": [record_question_and_go_on]},
+    {"trigger": "back", "source": QUESTION, "dest": SIGN, "conditions": [is_first_step],
+     "after": [start_at_last_sign]},
+    {"trigger": "back", "source": QUESTION, "dest": None, "after": [step_back]},
+    {"trigger": "back", "source": SUMMARY, "dest": QUESTION, "after": [start_at_last_question]},
+    {"trigger": "restart", "source": SUMMARY, "dest": DANGER, "after": [forget_answers]},
+]
 
 
 def danger_screen(session: Session, ctx: Context) -> Screen:
     """The first question: is the person in danger now?"""
-    return Screen(
-        (_("<b>Are you in danger right now?</b>"),),
-        (
-            (Button(_("Yes"), "danger:y"), Button(_("No"), "danger:n")),
-            (back("menu"), *SAFETY_ROW),
-        ),
-    )
+    return DANGER_SCREEN
+
+
+DANGER_SCREEN = Screen(
+    (_("<b>Are you in danger right now?</b>"),),
+    (
+        (Button(_("Yes"), "danger:y"), Button(_("No"), "danger:n")),
+        (back("menu"), *SAFETY_ROW),
+    ),
+)
 
 
 def emergency_screen(session: Session, ctx: Context) -> Screen:
     """What to do in danger, then the choice to go on with the check."""
-    return Screen(
-        EMERGENCY_BODY,
-        (
-            (Button(_("Go on with the check ▶"), "go_on"),),
-            (back(), MENU, SAFETY_ROW[1]),
-        ),
-    )
+    return EMERGENCY_SCREEN
+
+
+EMERGENCY_SCREEN = Screen(
+    EMERGENCY_BODY,
+    (
+        (Button(_("Go on with the check ▶"), "go_on"),),
+        (back(), MENU, SAFETY_ROW[1]),
+    ),
+)
 
 
 def _answer_rows(
@@ -161,7 +159,12 @@ def _answer_rows(
 
 def sign_screen(session: Session, ctx: Context) -> Screen:
     """One sign of stalking, with its progress."""
-    step = min(session.step, len(SIGNS) - 1)
+    return _sign_screen(min(session.step, len(SIGNS) - 1))
+
+
+@cache
+def _sign_screen(step: int) -> Screen:
+    """The screen of sign `step`: the same for everyone, so built once."""
     return Screen(
         (
             _("Question %(n)s of %(total)s", n=step + 1, total=len(SIGNS)),
@@ -173,7 +176,12 @@ def sign_screen(session: Session, ctx: Context) -> Screen:
 
 def question_screen(session: Session, ctx: Context) -> Screen:
     """One context question, with its progress."""
-    step = min(session.step, len(CONTEXT) - 1)
+    return _question_screen(min(session.step, len(CONTEXT) - 1))
+
+
+@cache
+def _question_screen(step: int) -> Screen:
+    """The screen of context question `step`, built once."""
     question = CONTEXT[step]
     return Screen(
         (
@@ -195,7 +203,6 @@ def enter(session: Session, arg: str) -> bool:
 
 FLOW = Flow(
     "check",
-    MACHINE,
     {
         DANGER: danger_screen,
         EMERGENCY: emergency_screen,
@@ -204,4 +211,5 @@ FLOW = Flow(
         SUMMARY: summary_screen,
     },
     enter,
+    TABLE,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flows import advice, check, helplines, menu
@@ -41,6 +41,11 @@ class Engine:
 
     directory: Directory
     flows: Sequence[Flow] = FLOWS
+    _by_state: dict[str, Flow] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_state = {state: flow for flow in self.flows for state in flow.screens}
+        object.__setattr__(self, "_by_state", by_state)
 
     def handle(self, session: Session, event: Event, now: datetime) -> Outcome:
         """Apply one event to a session and say what to show."""
@@ -98,11 +103,8 @@ class Engine:
         return Outcome(None, [Reply(CLOSED, fresh=True)])
 
     def _flow_of(self, state: str) -> Flow:
-        """The flow a state belongs to."""
-        for flow in self.flows:
-            if flow.owns(state):
-                return flow
-        raise KeyError(state)
+        """The flow a state belongs to (KeyError for a state no flow has)."""
+        return self._by_state[state]
 
     def _current(self, session: Session, ctx: Context) -> Screen:
         """The current screen; a session that no longer fits the flows starts at the menu."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from transitions import EventData, Machine
@@ -49,12 +49,20 @@ def session_of(event: EventData) -> Session:
 
 @dataclass(frozen=True)
 class Flow:
-    """A part of the conversation: its machine, a screen per state and how to enter it."""
+    """A part of the conversation: its machine, a screen per state and how to enter it.
+
+    `table` is the transition table the machine was built from, kept so that the flow can
+    draw itself (tools/diagrams.py) from exactly what runs.
+    """
 
     name: str
-    machine: Machine
     screens: Mapping[str, ScreenFn]
     enter: EnterFn
+    table: list[dict[str, Any]]
+    machine: Machine = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "machine", build_machine(self.screens, self.table))
 
     def owns(self, state: str) -> bool:
         """True when `state` belongs to this flow."""

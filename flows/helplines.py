@@ -1,20 +1,17 @@
 """Helplines: the services directory, with opening hours and whether a line is open now.
 
-```mermaid
-stateDiagram-v2
-  helplines.menu --> helplines.service: service
-  helplines.service --> helplines.menu: back
-```
+The state diagram, drawn from TABLE: flows/diagrams/helplines.md.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from transitions import EventData
 
 from flows.emergency import EMERGENCY_BODY
-from flows.flow import Flow, arg_of, build_machine, context_of, session_of
+from flows.flow import Flow, arg_of, context_of, session_of
 from flows.screen import MENU, SAFETY_ROW, Block, Button, Context, Screen, back
 from flows.services import UK, Service, opening_status, weekly_hours
 from flows.session import Session
@@ -40,14 +37,11 @@ def close_service(event: EventData) -> None:
     session_of(event).topic = ""
 
 
-MACHINE = build_machine(
-    [MENU_STATE, SERVICE_STATE],
-    [
-        {"trigger": "service", "source": MENU_STATE, "dest": SERVICE_STATE,
-         "conditions": [is_listed], "after": [open_service]},
-        {"trigger": "back", "source": SERVICE_STATE, "dest": MENU_STATE, "after": [close_service]},
-    ],
-)
+TABLE: list[dict[str, Any]] = [
+    {"trigger": "service", "source": MENU_STATE, "dest": SERVICE_STATE,
+     "conditions": [is_listed], "after": [open_service]},
+    {"trigger": "back", "source": SERVICE_STATE, "dest": MENU_STATE, "after": [close_service]},
+]
 
 
 def _label(service: Service) -> Text | Verbatim:
@@ -163,7 +157,7 @@ def enter(session: Session, arg: str) -> bool:
 
 FLOW = Flow(
     "helplines",
-    MACHINE,
     {MENU_STATE: menu_screen, SERVICE_STATE: service_screen},
     enter,
+    TABLE,
 )

@@ -5,7 +5,7 @@ The welcome's first line is neutral: it may show on a lock screen or in the chat
 
 from __future__ import annotations
 
-from flows.flow import Flow, build_machine
+from flows.flow import Flow
 from flows.screen import SAFETY_ROW, Block, Button, Context, Screen
 from flows.session import START_STATE, Session
 from flows.text import Phone, _
@@ -41,7 +41,6 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     SAFETY_ROW,
 )
 
-MACHINE = build_machine([MENU_STATE], [])
 
 
 def menu_screen(session: Session, ctx: Context) -> Screen:
@@ -62,4 +61,4 @@ def enter(session: Session, arg: str) -> bool:
     return True
 
 
-FLOW = Flow("menu", MACHINE, {MENU_STATE: menu_screen}, enter)
+FLOW = Flow("menu", {MENU_STATE: menu_screen}, enter, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from functools import cached_property
 from typing import TypeAlias
 
 from flows.services import Directory
@@ -30,9 +31,14 @@ class Screen:
     buttons: tuple[tuple[Button, ...], ...] = ()
     personal: bool = False
 
+    @cached_property
+    def action_set(self) -> frozenset[str]:
+        """Every action id this screen offers (computed once: screens never change)."""
+        return frozenset(b.action for row in self.buttons for b in row)
+
     def actions(self) -> frozenset[str]:
         """Every action id this screen offers."""
-        return frozenset(b.action for row in self.buttons for b in row)
+        return self.action_set
 
 
 @dataclass(frozen=True)
