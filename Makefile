@@ -38,6 +38,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) catalogs
 	$(PY) -m benchmarks.engine
+	$(PY) -m benchmarks.wipe
 
 clean:
 	rm -rf $(VENV) data

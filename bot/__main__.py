@@ -35,13 +35,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
     """Long polling until stopped."""
     from bot.conversation import Conversation  # noqa: PLC0415 - telegram only when needed
+    from bot.logs import Pseudonyms  # noqa: PLC0415
     from bot.storage import Store  # noqa: PLC0415
     from bot.telegram_app import build_application  # noqa: PLC0415
 
     if settings.token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set (needed for `python -m bot telegram`)")
     store = Store(settings.database)
-    conversation = Conversation(engine, store, catalogs, now)
+    pseudonyms = Pseudonyms.from_file(settings.data_dir / "log.key")
+    conversation = Conversation.create(
+        engine, store, catalogs, now, pseudonyms=pseudonyms, decoy=settings.decoy
+    )
     application = build_application(settings.token, settings.api_base_url, conversation)
     try:
         application.run_polling(allowed_updates=["message", "callback_query", "channel_post"])

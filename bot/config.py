@@ -37,6 +37,7 @@ class Settings:
     data_dir: Path
     services_file: Path
     log_level: str
+    decoy: str | None = None
 
     @property
     def database(self) -> Path:
@@ -96,6 +97,13 @@ def _log_level(raw: str | None) -> str:
     return level
 
 
+def _decoy(raw: str | None) -> str | None:
+    text = (raw or "").strip()
+    if len(text) > 200:
+        raise ConfigError("BOT_DECOY_MESSAGE", "is longer than 200 characters")
+    return text or None
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -108,4 +116,5 @@ def load_settings(
         data_dir=_data_dir(values.get("BOT_DATA_DIR")),
         services_file=_services_file(values.get("BOT_SERVICES_FILE")),
         log_level=_log_level(values.get("BOT_LOG_LEVEL")),
+        decoy=_decoy(values.get("BOT_DECOY_MESSAGE")),
     )

@@ -71,7 +71,7 @@ def run_console(
         if not line.strip():
             continue
         outcome = engine.handle(session, to_event(line, screen, tr, english), clock())
-        if outcome.session is None:
+        if outcome.wipe:
             if clear_on_exit:
                 stdout.write(CLEAR)
             stdout.flush()

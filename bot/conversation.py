@@ -2,7 +2,8 @@
 
 Shared by every Telegram handler. Only one keyboard is live in the chat at a time: a
 screen replaces the one the person tapped, and a new message takes the keyboard away
-from the screen before it, so old buttons cannot be tapped by mistake.
+from the screen before it, so old buttons cannot be tapped by mistake. Every message id
+(never its text) goes in the ledger, so the quick exit can delete it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from datetime import datetime
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import JobQueue
 
+from bot.autowipe import AutoWipe
 from bot.i18n import Catalogs, Translator
+from bot.logs import Pseudonyms
 from bot.storage import Store
 from bot.typed import typed_action
+from bot.wipe import Wiper
 from flows.engine import Engine
 from flows.screen import Context, Event, Kind, Reply, Screen
 from flows.session import Session
@@ -45,6 +50,26 @@ class Conversation:
     store: Store
     catalogs: Catalogs
     clock: Callable[[], datetime]
+    wiper: Wiper
+    autowipe: AutoWipe
+    pseudonyms: Pseudonyms
+
+    @classmethod
+    def create(
+        cls,
+        engine: Engine,
+        store: Store,
+        catalogs: Catalogs,
+        clock: Callable[[], datetime],
+        *,
+        pseudonyms: Pseudonyms,
+        decoy: str | None = None,
+        minute: float = 60.0,
+    ) -> Conversation:
+        """Wire the conversation with its wiper and auto-clear."""
+        wiper = Wiper(store, lambda: clock().timestamp(), decoy)
+        autowipe = AutoWipe(store, wiper, clock, minute)
+        return cls(engine, store, catalogs, clock, wiper, autowipe, pseudonyms)
 
     def translator_for(self, session: Session, update: Update) -> Translator:
         """The user's saved language, else their Telegram language, else English."""
@@ -52,42 +77,55 @@ class Conversation:
         lang = session.lang or self.catalogs.negotiate(user.language_code if user else None)
         return self.catalogs.translator(lang)
 
-    async def handle(self, update: Update, bot: Bot, event: Event) -> None:
+    async def handle(
+        self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None = None  # type: ignore[type-arg]
+    ) -> None:
         """Apply one event for the chat of this update and show the result."""
         chat = update.effective_chat
         if chat is None:
             return
+        now = self.clock()
+        if update.message:
+            self.store.remember(chat.id, [update.message.message_id], now.timestamp())
         session = self.store.load(chat.id) or Session()
         tr = self.translator_for(session, update)
-        now = self.clock()
         if event.kind is Kind.TEXT:
             current = self.engine.screen(session, Context(now, self.engine.directory))
             action = typed_action(event.value, current, tr, self.catalogs.translator("en"))
             if action:
                 event = Event(Kind.ACTION, action)
         outcome = self.engine.handle(session, event, now)
-        log.info("event %s -> state %s", event.kind.value, getattr(outcome.session, "state", "-"))
-        if outcome.session is None:
-            self.store.delete(chat.id)
-        else:
-            self.store.save(chat.id, outcome.session)  # before sending: no answer is lost
+        log.info(
+            "chat %s: %s -> %s%s", self.pseudonyms.of(chat.id), event.kind.value,
+            outcome.session.state, " (wipe)" if outcome.wipe else "",
+        )
+        if outcome.wipe:
+            self.autowipe.schedule(jobs, chat.id, None)
+            await self.wiper.wipe(bot, chat.id, None if outcome.forget else outcome.session)
+            return
+        session = outcome.session
+        wipe_at = self.autowipe.due(session)
+        self.store.save(chat.id, session, wipe_at)  # before sending: no answer is lost
         query = update.callback_query
         tapped = query.message.message_id if query and query.message else 0
-        shown = outcome.session or Session(screen_id=session.screen_id)
         for reply in outcome.replies:
-            await self._show(bot, chat.id, shown, reply, tr=tr, tapped=tapped)
+            await self._show(bot, chat.id, session, reply, tr=tr, tapped=tapped)
             tapped = 0
-        if outcome.session is not None:
-            self.store.save(chat.id, outcome.session)
+        self.store.save(chat.id, session, wipe_at)
+        self.autowipe.schedule(jobs, chat.id, wipe_at)
 
     async def _show(
         self, bot: Bot, chat_id: int, session: Session, reply: Reply, *, tr: Translator, tapped: int
     ) -> None:
-        """Edit the tapped screen in place, or send a new one and retire the old keyboard."""
+        """Edit the tapped screen in place, or send a new one and retire the old keyboard.
+
+        A screen with personal content is always sent anew with protect_content (it cannot
+        be set on an edit), and the screen it replaces is deleted.
+        """
         text = tr.screen(reply.screen.body)
         markup = keyboard(reply.screen, tr)
         previous = session.screen_id
-        if tapped and not reply.fresh:
+        if tapped and not reply.fresh and not reply.screen.personal:
             try:
                 await bot.edit_message_text(text, chat_id, tapped, reply_markup=markup)
             except BadRequest as error:
@@ -99,10 +137,14 @@ class Conversation:
                     await self._retire(bot, chat_id, previous)
                 return
         message = await bot.send_message(
-            chat_id, text, reply_markup=markup, protect_content=reply.screen.personal
+            chat_id, text, reply_markup=markup, protect_content=reply.screen.personal,
+            disable_notification=not session.sound,
         )
+        self.store.remember(chat_id, [message.message_id], self.clock().timestamp())
         session.screen_id = message.message_id if markup else 0
-        if previous and previous != message.message_id:
+        if reply.screen.personal and tapped:
+            await self._delete(bot, chat_id, tapped)
+        if previous and previous not in (message.message_id, tapped):
             await self._retire(bot, chat_id, previous)
 
     async def _retire(self, bot: Bot, chat_id: int, message_id: int) -> None:
@@ -111,3 +153,10 @@ class Conversation:
             await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError:
             log.debug("old keyboard already gone")
+
+    async def _delete(self, bot: Bot, chat_id: int, message_id: int) -> None:
+        """Delete a screen that a new one replaces."""
+        try:
+            await bot.delete_message(chat_id, message_id)
+        except TelegramError:
+            log.debug("old screen already gone")

@@ -8,8 +8,13 @@ own modules, which log only event kinds and state names.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import os
 import re
+import secrets
+from pathlib import Path
 from typing import TextIO
 
 TOKEN_IN_TEXT = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
@@ -34,3 +39,24 @@ def configure_logging(level: str, stream: TextIO | None = None) -> logging.Handl
     for library in LIBRARIES:
         logging.getLogger(library).setLevel(logging.WARNING)
     return handler
+
+
+class Pseudonyms:
+    """Chat ids in logs as a keyed hash: lines of one chat can be followed, not traced back."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def of(self, chat_id: int) -> str:
+        """A short stable pseudonym for a chat id."""
+        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+    @classmethod
+    def from_file(cls, path: Path) -> Pseudonyms:
+        """The key kept in the data directory, created on first run, readable only by us."""
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        return cls(path.read_bytes())

@@ -1,28 +1,52 @@
 """The store: one SQLite file (WAL), written through on every update.
 
-Small on purpose: load, save and delete a session by chat id. A PostgreSQL backend can
-implement the same three calls for several bot processes.
+Small on purpose, so a PostgreSQL backend can implement the same calls:
+- sessions: where each chat is in the conversation, its settings, when it clears itself;
+- ledger: the ids (never the text) of the chat's messages for up to 48 hours, so the
+  quick exit can delete them;
+- pending_wipes: wipes started but not finished, finished again after a crash.
+Nothing else about a person is stored.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from flows.session import Session
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    chat_id    INTEGER PRIMARY KEY,
-    data       TEXT    NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-"""
+DELETABLE_FOR = 48 * 3600  # Telegram lets a bot delete messages for 48 hours
+
+# Each entry moves the schema one version on; PRAGMA user_version records where it is.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        chat_id    INTEGER PRIMARY KEY,
+        data       TEXT    NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN wipe_at REAL;
+    CREATE TABLE ledger (
+        chat_id    INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX ledger_at ON ledger (at);
+    CREATE TABLE pending_wipes (
+        chat_id INTEGER PRIMARY KEY,
+        since   INTEGER NOT NULL
+    );
+    """,
+)
 
 
 class Store:
-    """Sessions by chat id in a SQLite file."""
+    """Sessions, the message ledger and pending wipes, in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,26 +55,120 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process
         self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, one numbered step at a time."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+
+    # --- sessions --------------------------------------------------------------------------
 
     def load(self, chat_id: int) -> Session | None:
         """The saved session of a chat, or None."""
         row = self._db.execute("SELECT data FROM sessions WHERE chat_id = ?", (chat_id,)).fetchone()
         return Session.from_json(row[0]) if row else None
 
-    def save(self, chat_id: int, session: Session) -> None:
-        """Write the session now (one small transaction)."""
+    def save(self, chat_id: int, session: Session, wipe_at: float | None = None) -> None:
+        """Write the session now (one small transaction), with when the chat clears itself."""
         self._db.execute(
-            "INSERT INTO sessions (chat_id, data, updated_at) VALUES (?, ?, ?) "
+            "INSERT INTO sessions (chat_id, data, updated_at, wipe_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(chat_id) DO UPDATE SET data = excluded.data, "
-            "updated_at = excluded.updated_at",
-            (chat_id, session.to_json(), int(time.time())),
+            "updated_at = excluded.updated_at, wipe_at = excluded.wipe_at",
+            (chat_id, session.to_json(), int(time.time()), wipe_at),
+        )
+
+    def wipe_at(self, chat_id: int) -> float | None:
+        """When the chat is due to clear itself, if ever."""
+        row = self._db.execute(
+            "SELECT wipe_at FROM sessions WHERE chat_id = ?", (chat_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def scheduled_wipes(self) -> list[tuple[int, float]]:
+        """Every (chat id, time) at which a chat is due to clear itself."""
+        return list(
+            self._db.execute("SELECT chat_id, wipe_at FROM sessions WHERE wipe_at IS NOT NULL")
         )
 
     def delete(self, chat_id: int) -> None:
         """Erase everything stored about a chat."""
-        self._db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
+        with self._transaction():
+            for table in ("sessions", "ledger", "pending_wipes"):
+                self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))  # noqa: S608 - fixed names
+
+    # --- the ledger ------------------------------------------------------------------------
+
+    def remember(self, chat_id: int, message_ids: Iterable[int], at: float) -> None:
+        """Note message ids of the chat (ids and times only)."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO ledger (chat_id, message_id, at) VALUES (?, ?, ?)",
+            [(chat_id, message_id, int(at)) for message_id in message_ids if message_id],
+        )
+
+    def deletable(self, chat_id: int, now: float) -> list[int]:
+        """The chat's message ids that Telegram still lets the bot delete, oldest first."""
+        rows = self._db.execute(
+            "SELECT message_id FROM ledger WHERE chat_id = ? AND at > ? ORDER BY message_id",
+            (chat_id, int(now) - DELETABLE_FOR),
+        )
+        return [row[0] for row in rows]
+
+    def prune(self, now: float) -> int:
+        """Forget message ids too old to delete; returns how many."""
+        cursor = self._db.execute(
+            "DELETE FROM ledger WHERE at <= ?", (int(now) - DELETABLE_FOR,)
+        )
+        return cursor.rowcount
+
+    # --- wipes -----------------------------------------------------------------------------
+
+    def begin_wipe(self, chat_id: int, keep: Session | None, now: float) -> None:
+        """In one transaction: forget the conversation (or all of it) and note the wipe."""
+        with self._transaction():
+            if keep is None:
+                self._db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
+            else:
+                self.save(chat_id, keep, None)
+            self._db.execute(
+                "INSERT OR REPLACE INTO pending_wipes (chat_id, since) VALUES (?, ?)",
+                (chat_id, int(now)),
+            )
+
+    def end_wipe(self, chat_id: int) -> None:
+        """The chat's messages are deleted: forget their ids and the pending wipe."""
+        with self._transaction():
+            self._db.execute("DELETE FROM ledger WHERE chat_id = ?", (chat_id,))
+            self._db.execute("DELETE FROM pending_wipes WHERE chat_id = ?", (chat_id,))
+
+    def pending_wipes(self) -> list[int]:
+        """Chats whose wipe was started but not finished."""
+        return [row[0] for row in self._db.execute("SELECT chat_id FROM pending_wipes")]
+
+    def rows_about(self, chat_id: int) -> int:
+        """How many rows in any table are about this chat (for /forget and its tests)."""
+        return sum(
+            self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (chat_id,)).fetchone()[0]  # noqa: S608, E501 - fixed names
+            for table in ("sessions", "ledger", "pending_wipes")
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
 
     def close(self) -> None:
         """Close the database file."""
         self._db.close()
+
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on an error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

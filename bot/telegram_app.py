@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.autowipe import prune_ledger
 from bot.conversation import Conversation
 from flows.screen import Event, Kind
 from flows.text import Text, _
@@ -30,9 +31,13 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", _("Start again")),
     ("menu", _("Main menu")),
+    ("exit", _("Leave now and delete this chat")),
     ("help", _("How this works")),
-    ("exit", _("Leave now")),
+    ("settings", _("Clear the chat automatically, sounds")),
+    ("privacy", _("What is kept, and how to delete it")),
+    ("forget", _("Delete everything kept about you")),
 )
+PRUNE_EVERY = 3600.0
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 ONLY_PRIVATE = _(
@@ -51,7 +56,9 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A /command in a private chat."""
     text = update.effective_message.text if update.effective_message else ""
     name = (text or "/").split()[0][1:].split("@")[0].lower()
-    await conversation_of(context).handle(update, context.bot, Event(Kind.COMMAND, name))
+    await conversation_of(context).handle(
+        update, context.bot, Event(Kind.COMMAND, name), context.job_queue
+    )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,18 +74,24 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None or chat.type != chat.PRIVATE:
         return
     action = query.data if isinstance(query.data, str) else ""
-    await conversation_of(context).handle(update, context.bot, Event(Kind.ACTION, action[:64]))
+    await conversation_of(context).handle(
+        update, context.bot, Event(Kind.ACTION, action[:64]), context.job_queue
+    )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typed text in a private chat."""
     text = update.effective_message.text if update.effective_message else ""
-    await conversation_of(context).handle(update, context.bot, Event(Kind.TEXT, text or ""))
+    await conversation_of(context).handle(
+        update, context.bot, Event(Kind.TEXT, text or ""), context.job_queue
+    )
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, photo, voice note or anything else that is not text."""
-    await conversation_of(context).handle(update, context.bot, Event(Kind.OTHER))
+    await conversation_of(context).handle(
+        update, context.bot, Event(Kind.OTHER), context.job_queue
+    )
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -105,10 +118,28 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update failed: %s", type(error).__name__, exc_info=error)
 
 
+async def on_start(application: Application) -> None:
+    """At start: the command menu, wipes a crash interrupted, auto-clears to schedule."""
+    conversation = conversation_of_app(application)
+    await set_commands(application)
+    finished = await conversation.wiper.finish_pending(application.bot)
+    jobs = application.job_queue
+    restored = conversation.autowipe.restore(jobs) if jobs else 0
+    if jobs:
+        jobs.run_repeating(prune_ledger, interval=PRUNE_EVERY, first=1.0, name="prune")
+    log.info("started: %d interrupted wipes finished, %d auto-clears scheduled", finished, restored)
+
+
+def conversation_of_app(application: Application) -> Conversation:
+    """The conversation runner of an application."""
+    conversation = application.bot_data["conversation"]
+    assert isinstance(conversation, Conversation)  # noqa: S101 - set once in build_application
+    return conversation
+
+
 async def set_commands(application: Application) -> None:
     """The command menu, in English (other languages add their own)."""
-    conversation: Conversation = application.bot_data["conversation"]
-    tr = conversation.catalogs.translator("en")
+    tr = conversation_of_app(application).catalogs.translator("en")
     commands = [BotCommand(name, tr.label(description)) for name, description in COMMANDS]
     try:
         await application.bot.set_my_commands(commands)
@@ -128,7 +159,7 @@ def build_application(token: str, base_url: str, conversation: Conversation) -> 
         .token(token)
         .base_url(base_url)
         .defaults(defaults)
-        .post_init(set_commands)
+        .post_init(on_start)
         .build()
     )
     application.bot_data["conversation"] = conversation

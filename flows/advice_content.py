@@ -153,7 +153,7 @@ WORK = Topic(
     _("Stalking at work"),
     (
         (
-            _("<b>Stalking at work</b>"),
+            _("<b>If it happens at work</b>"),
             _("It may be a colleague or a client. Or someone may come to your work because it is easy to find you there. It can include:"),
             Lines(
                 (
@@ -182,7 +182,7 @@ LAW = Topic(
             _("Stalking can cause serious harm even without violence, such as anxiety, depression, poor sleep and fear of going out."),
         ),
         (
-            _("<b>Stalking Protection Orders</b>"),
+            _("<b>Protection orders</b>"),
             _("The police can ask a court for a Stalking Protection Order. It can stop the person doing certain things, or make them do things."),
             _("Breaking the order is a crime. A court can make an order even if there is not enough to charge them with a crime."),
         ),
@@ -194,7 +194,7 @@ WHO = Topic(
     _("Who stalks?"),
     (
         (
-            _("<b>Who stalks?</b>"),
+            _("<b>Who does this?</b>"),
             _("Many people think of a stranger, or an obsessed fan. But most people know their stalker."),
             _(
                 "About %(share)s of people who contact the National Stalking Helpline are stalked by an ex-partner. About a third knew their stalker in another way. You may have dated them, been married to them or been their friend.",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows import advice, check, helplines, menu
+from flows import advice, check, helplines, menu, privacy
 from flows.emergency import EMERGENCY_BODY
 from flows.flow import Flow
 from flows.screen import SAFETY_ROW, Context, Event, Kind, Outcome, Reply, Screen, back
@@ -25,12 +25,11 @@ from flows.text import _
 
 log = logging.getLogger(__name__)
 
-FLOWS: tuple[Flow, ...] = (menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW)
+FLOWS: tuple[Flow, ...] = (menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW, privacy.FLOW)
 
-COMMANDS = ("start", "menu", "help", "exit")
+COMMANDS = ("start", "menu", "help", "exit", "settings", "privacy", "forget")
 
 RESUME = back("resume")
-CLOSED = Screen((_("Closed. Send /start to begin again."),))
 REMINDER = _("Please tap one of the buttons, or type your answer.")
 CANNOT_READ = _("I can only read text and button taps here. Nothing you sent was kept.")
 
@@ -71,13 +70,18 @@ class Engine:
             menu.enter(session, "")
             return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         if name == "exit":
-            return self._exit()
+            return self._exit(session)
+        if name in (privacy.SETTINGS, privacy.PRIVACY, privacy.FORGET):
+            privacy.enter(session, name)
+            return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         return Outcome(session, [Reply(Screen(menu.HELP, ((RESUME,), SAFETY_ROW)), fresh=True)])
 
     def _action(self, session: Session, action: str, current: Screen, ctx: Context) -> Outcome:
         """A button: global actions anywhere, others only if the current screen shows them."""
         if action == "exit":
-            return self._exit()
+            return self._exit(session)
+        if action == "forget_now" and action in current.actions():
+            return Outcome(Session(), wipe=True, forget=True)
         if action == "sos":
             return Outcome(session, [Reply(Screen(EMERGENCY_BODY, ((RESUME,), SAFETY_ROW)))])
         if action == "menu":
@@ -98,9 +102,9 @@ class Engine:
                 flow.enter(session, arg)
                 return
 
-    def _exit(self) -> Outcome:
-        """Leave: the conversation state is erased."""
-        return Outcome(None, [Reply(CLOSED, fresh=True)])
+    def _exit(self, session: Session) -> Outcome:
+        """Leave: the chat is wiped and the conversation forgotten; settings stay."""
+        return Outcome(session.cleared(), wipe=True)
 
     def _flow_of(self, state: str) -> Flow:
         """The flow a state belongs to (KeyError for a state no flow has)."""

@@ -135,7 +135,8 @@ def service_screen(session: Session, ctx: Context) -> Screen:
     nav = ((back(), MENU), SAFETY_ROW)
     if service.id == EMERGENCY_ID:
         return Screen(EMERGENCY_BODY, nav)
-    body: list[Block] = [_("<b>%(name)s</b>", name=Verbatim(service.name))]
+    # The first line may show on a lock screen or in the chat list: keep it neutral.
+    body: list[Block] = [_("📞 Contact details"), _("<b>%(name)s</b>", name=Verbatim(service.name))]
     if service.provider:
         body.append(Verbatim(service.provider))
     body.append(Text(service.about))

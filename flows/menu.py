@@ -29,7 +29,9 @@ HELP: tuple[Block, ...] = (
         "/start – start again\n"
         "/menu – the main menu\n"
         "/help – this help\n"
-        "/exit – leave and close this chat"
+        "/settings – clear the chat automatically, sounds\n"
+        "/privacy – what is kept, and how to delete it\n"
+        "/exit – leave and delete this chat"
     ),
     _("<b>In danger now? Call %(n999)s.</b>", n999=Phone("999")),
 )
@@ -38,6 +40,7 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     (Button(_("🔎 Check what's happening"), "open:check"),),
     (Button(_("🛡 Safety advice"), "open:advice"),),
     (Button(_("📞 Helplines"), "open:helplines"),),
+    (Button(_("⚙ Settings and privacy"), "open:privacy:settings"),),
     SAFETY_ROW,
 )
 

@@ -68,15 +68,16 @@ class Event:
 
 @dataclass
 class Outcome:
-    """The result of handling one event: the new session (None once it ends) and the replies."""
+    """The result of handling one event: the new session and the replies.
 
-    session: Session | None
+    `wipe` asks the edge to delete every message of the chat it still can; nothing is
+    said after it. With `forget`, the session itself is erased too (settings included).
+    """
+
+    session: Session
     replies: list[Reply] = field(default_factory=list)
-
-    @property
-    def ended(self) -> bool:
-        """True when the person left and their conversation state must be erased."""
-        return self.session is None
+    wipe: bool = False
+    forget: bool = False
 
 
 @dataclass(frozen=True)

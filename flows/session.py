@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 START_STATE = "menu"
+DEFAULT_WIPE_AFTER = 15  # minutes of no use before the chat clears itself (0: never)
+WIPE_CHOICES = (0, 5, 15, 60)
 
 
 @dataclass
@@ -25,6 +27,12 @@ class Session:
     page: int = 0
     lang: str = ""
     screen_id: int = 0
+    wipe_after: int = DEFAULT_WIPE_AFTER
+    sound: bool = False
+
+    def cleared(self) -> Session:
+        """After leaving: the conversation is gone, only the person's settings stay."""
+        return Session(lang=self.lang, wipe_after=self.wipe_after, sound=self.sound)
 
     def to_json(self) -> str:
         """Serialise compactly, leaving out every value that equals its default."""
@@ -46,11 +54,13 @@ class Session:
             return cls()
         session = cls()
         for key, (attr, default) in _FIELDS.items():
-            if key in data and isinstance(data[key], type(default)):
+            if key in data and type(data[key]) is type(default):
                 setattr(session, attr, data[key])
         session.answers = {
             str(k): str(v) for k, v in session.answers.items() if isinstance(v, str)
         }
+        if session.wipe_after not in WIPE_CHOICES:
+            session.wipe_after = DEFAULT_WIPE_AFTER
         return session
 
 
@@ -62,4 +72,6 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "p": ("page", 0),
     "l": ("lang", ""),
     "m": ("screen_id", 0),
+    "w": ("wipe_after", DEFAULT_WIPE_AFTER),
+    "n": ("sound", False),
 }

@@ -34,18 +34,17 @@ class FlowDriver:
 
     def __init__(self, now: datetime = MONDAY_MORNING, lang: str = "en") -> None:
         self.now = now
-        self.session: Session | None = Session()
+        self.session = Session()
         self.screen: Screen | None = None
         self.tr: Translator = catalogs().translator(lang)
         self.ended = False
         self.command("start")
 
     def _apply(self, event: Event) -> FlowDriver:
-        assert self.session is not None, "the conversation has ended"
         restored = Session.from_json(self.session.to_json())
         outcome = engine().handle(restored, event, self.now)
         self.session = outcome.session
-        self.ended = outcome.ended
+        self.ended = outcome.wipe
         self.screen = outcome.replies[-1].screen if outcome.replies else None
         return self
 
@@ -95,7 +94,6 @@ class FlowDriver:
     @property
     def state(self) -> str:
         """The session's state name."""
-        assert self.session is not None
         return self.session.state
 
     def answer_signs(self, answers: str) -> FlowDriver:

@@ -230,8 +230,13 @@ def test_a_sticker_gets_a_gentle_reply_and_nothing_changes():
 
 def test_exit_ends_and_start_begins_again():
     driver = at_sign(3)
+    driver.session.lang, driver.session.wipe_after = "pl", 5
     driver.click("Exit")
-    assert driver.ended and driver.session is None
+    assert driver.ended
+    assert driver.screen is None  # nothing is said after the wipe
+    assert driver.session.answers == {}
+    assert driver.session.state == "menu"
+    assert (driver.session.lang, driver.session.wipe_after) == ("pl", 5)  # settings stay
 
 
 def test_exit_command_from_anywhere():

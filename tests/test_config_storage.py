@@ -127,7 +127,7 @@ def test_a_damaged_stored_session_starts_fresh(tmp_path):
     path = tmp_path / "bot.sqlite3"
     Store(path).close()
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO sessions VALUES (5, '{not json', 0)")
+        db.execute("INSERT INTO sessions (chat_id, data, updated_at) VALUES (5, '{not json', 0)")
     db.close()
     store = Store(path)
     assert store.load(5) == Session()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +88,37 @@ def test_killed_in_mid_check_the_bot_resumes_at_the_same_question(api, tmp_path)
     stderr = (tmp_path / "bot.log").read_text()
     assert "Traceback" not in stderr, stderr
     assert TOKEN not in stderr
+
+
+def test_killed_in_the_middle_of_a_wipe_the_chat_is_wiped_after_restart(api, tmp_path):
+    log = tmp_path / "bot.log"
+    bot = start_bot(api, tmp_path, log)
+    try:
+        api.user_sends(CHAT, "/start")
+        api.wait_for(lambda a: a.last_bot_message(CHAT) is not None, 30)
+        tap(api, "Check what", "Are you in danger")
+        tap(api, "No", "Question 1 of 13")
+        api.user_sends(CHAT, "yes")
+        api.wait_for(lambda a: "Question 2" in (a.last_bot_message(CHAT) or {}).get("text", ""), 20)
+        assert len(api.chat(CHAT)) >= 3
+        # The wipe's deleteMessages call hangs, then fails: the process dies meanwhile.
+        api.inject_delay("deleteMessages", 5.0)
+        api.inject_fault("deleteMessages", error_code=502, description="Bad Gateway")
+        api.user_sends(CHAT, "/exit")
+        api.wait_for(lambda a: bool(a.calls_to("deleteMessages")), 20)
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(10)
+    assert api.chat(CHAT), "nothing was deleted before the kill"
+
+    bot = start_bot(api, tmp_path, log)
+    try:
+        api.wait_for(lambda a: a.chat(CHAT) == [], 30)
+        deadline = time.monotonic() + 20
+        while "1 interrupted wipes finished" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+    finally:
+        bot.terminate()
+        bot.wait(15)
+    assert "Traceback" not in log.read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.conversation import Conversation
-from bot.logs import LIBRARIES, configure_logging
+from bot.logs import LIBRARIES, Pseudonyms, configure_logging
 from bot.storage import Store
 from bot.telegram_app import build_application, set_commands
 from tests.botclient import BotClient
@@ -37,7 +37,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 async def application(api: FakeBotApi, store: Store) -> AsyncIterator[object]:
-    conversation = Conversation(engine(), store, catalogs(), lambda: NOW)
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"test key")
+    )
     app = build_application(TOKEN, api.base_url, conversation)
     async with app:
         yield app
@@ -71,7 +73,10 @@ async def test_the_whole_check_edits_one_message_and_ends_in_the_summary(client,
     assert "highest risk" in client.screen_text
     assert "020 3866 4107" in client.screen_text
     assert len(api.bot_messages(client.chat_id)) == 1  # one message, edited in place
-    assert len(api.calls_to("editMessageText")) >= 20
+    assert len(api.calls_to("editMessageText")) == 19  # every question edits the screen
+    summary = api.calls_to("sendMessage")[-1]
+    assert summary["protect_content"] is True  # personal: sent anew, cannot be forwarded
+    assert len(api.calls_to("deleteMessage")) == 1  # ... and the question screen is gone
     await client.click("Helplines")
     await client.click("National Stalking Helpline")
     assert "Open now, until 16:00." in client.screen_text
@@ -132,7 +137,7 @@ async def test_a_sticker_gets_a_gentle_reply(client):
 
 async def test_unknown_command_gets_the_help(client):
     await client.send("/whatever")
-    assert "/exit – leave and close this chat" in client.screen_text
+    assert "/exit – leave and delete this chat" in client.screen_text
 
 
 async def test_exit_forgets_the_conversation(client, store):
@@ -140,7 +145,8 @@ async def test_exit_forgets_the_conversation(client, store):
     await client.click("Check what")
     assert store.load(client.chat_id) is not None
     await client.click("Exit")
-    assert store.load(client.chat_id) is None
+    assert store.load(client.chat_id).state == "menu"
+    assert store.load(client.chat_id).answers == {}
 
 
 async def test_in_a_group_the_bot_says_so_once_leaves_and_stores_nothing(api, application, store):
@@ -188,7 +194,8 @@ async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, b
     api.inject_fault("editMessageText", error_code=500, description="Internal Server Error")
     await client.click("No")
     logged = bot_log.getvalue()
-    assert "event text" in logged and "update failed" in logged  # the log is not empty
+    assert ": text -> " in logged and "update failed" in logged  # the log is not empty
+    assert Pseudonyms(b"test key").of(client.chat_id) in logged  # a pseudonym, not the id
     for fragment in ("Jordan", "Acacia", "07700", str(client.chat_id), TOKEN, "Alex"):
         assert fragment not in logged
 
@@ -196,4 +203,6 @@ async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, b
 async def test_the_command_menu_is_set(api, application):
     await set_commands(application)
     commands = api.calls_to("setMyCommands")[-1]["commands"]
-    assert [c["command"] for c in commands] == ["start", "menu", "help", "exit"]
+    assert [c["command"] for c in commands] == [
+        "start", "menu", "exit", "help", "settings", "privacy", "forget"
+    ]

@@ -3,6 +3,7 @@
     python -m tools.catalogs extract    # code -> locales/messages.pot
     python -m tools.catalogs update     # messages.pot -> every locales/<lang>/.../messages.po
     python -m tools.catalogs check      # fails if the code and the catalogs have drifted apart
+    python -m tools.catalogs lint [pl]  # empty, fuzzy, placeholders, tags, line breaks
     python -m tools.catalogs compile    # .po -> .mo (not committed; make run/test do this)
     python -m tools.catalogs init pl    # start a new language
 
@@ -12,6 +13,7 @@ by construction. Every other language is translated by people.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tempfile
@@ -82,6 +84,60 @@ def _messages(po: Path) -> dict[object, object]:
     return {m.id: m.string for m in catalog if m.id}
 
 
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+BUTTON_LIMIT = 45
+
+
+def problems(po: Path) -> list[str]:
+    """Everything wrong with one catalog: empty, fuzzy, placeholders, tags, line breaks."""
+    with po.open("rb") as fp:
+        catalog = read_po(fp)
+    found: list[str] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        name = ids[0][:60]
+        if message.fuzzy:
+            found.append(f"{name!r}: fuzzy")
+        if isinstance(message.id, tuple) and len(strings) != catalog.num_plurals:
+            found.append(f"{name!r}: {len(strings)} plural forms, expected {catalog.num_plurals}")
+        for string in strings:
+            if not string or not string.strip():
+                found.append(f"{name!r}: not translated")
+                continue
+            expected = set(PLACEHOLDER.findall(ids[-1]))
+            used = set(PLACEHOLDER.findall(string))
+            # A plural form may leave out the count ("one sign"), never add a name.
+            if used != expected and not (len(ids) > 1 and used <= expected):
+                found.append(f"{name!r}: placeholders {sorted(used)}, expected {sorted(expected)}")
+            if sorted(TAG.findall(string)) != sorted(TAG.findall(ids[0])):
+                found.append(f"{name!r}: HTML tags {TAG.findall(string)}")
+            if string.count("\n") != ids[0].count("\n"):
+                found.append(f"{name!r}: line breaks differ from the English")
+    for message, errors in catalog.check():
+        found.extend(f"{str(message.id)[:60]!r}: {error}" for error in errors)
+    return found
+
+
+def lint(langs: list[str]) -> int:
+    """Report the problems of the given catalogs (all when none are given)."""
+    pos = sorted(LOCALES.glob("*/LC_MESSAGES/messages.po"))
+    status = 0
+    for po in pos:
+        lang = po.parent.parent.name
+        if langs and lang not in langs:
+            continue
+        found = problems(po)
+        print(f"{lang}: {'ok' if not found else f'{len(found)} problems'}")
+        for problem in found:
+            print(f"  {problem}")
+        status |= bool(found)
+    return status
+
+
 def check() -> int:
     """The code, the template and the catalogs agree: nothing to extract or update."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +171,8 @@ def main(argv: list[str]) -> int:
         compile_all()
     elif command == "check":
         return check()
+    elif command == "lint":
+        return lint(rest)
     elif command == "init" and len(rest) == 1:
         init(rest[0])
         update()

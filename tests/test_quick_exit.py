@@ -1,0 +1,254 @@
+"""Quick exit, auto-clear, /forget and discreet sending, over HTTP against the fake Bot API."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.conversation import Conversation
+from bot.logs import Pseudonyms
+from bot.storage import Store
+from bot.telegram_app import build_application, on_start
+from tests.botclient import BotClient
+from tests.fakeapi import FakeBotApi
+from tests.flowdriver import catalogs, engine
+
+TOKEN = "123456:QUICK-exit-token-for-the-fake-api-00"
+MINUTE = 0.05  # seconds: the 5-minute choice clears after 0.25 s
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    db = Store(tmp_path / "bot.sqlite3")
+    yield db
+    db.close()
+
+
+def make_app(api: FakeBotApi, store: Store, decoy: str | None = None) -> Application:
+    conversation = Conversation.create(
+        engine(), store, catalogs(), wall_clock, pseudonyms=Pseudonyms(b"k"), decoy=decoy,
+        minute=MINUTE,
+    )
+    return build_application(TOKEN, api.base_url, conversation)
+
+
+@pytest.fixture
+async def application(api, store) -> AsyncIterator[Application]:
+    app = make_app(api, store)
+    async with app:
+        await app.start()
+        yield app
+        await app.stop()
+
+
+@pytest.fixture
+def client(api, application) -> BotClient:
+    return BotClient(api, application)
+
+
+async def talk_until(client: BotClient, step: str) -> None:
+    """Walk the check up to a step: welcome, danger, sign, context or summary."""
+    await client.send("/start")
+    if step == "welcome":
+        return
+    await client.click("Check what")
+    if step == "danger":
+        return
+    await client.click("No")
+    await client.send("yes")  # a typed answer: one more user message in the chat
+    await client.click("Not sure")
+    if step == "sign":
+        return
+    for _ in range(11):
+        await client.click("No")
+    await client.click("An ex-partner")
+    if step == "context":
+        return
+    for label in ("Yes", "No", "No", "Yes"):
+        await client.click(label)
+
+
+@pytest.mark.parametrize("step", ["welcome", "danger", "sign", "context", "summary"])
+@pytest.mark.parametrize("how", ["button", "command", "typed"])
+async def test_exit_at_any_step_leaves_the_chat_empty(client, api, store, step, how):
+    await talk_until(client, step)
+    assert api.chat(client.chat_id), "the conversation is in the chat"
+    api.clear_calls()
+    if how == "button":
+        await client.click("Exit")
+    else:
+        await client.send("/exit" if how == "command" else "exit")
+    assert api.chat(client.chat_id) == []
+    assert store.deletable(client.chat_id, wall_clock().timestamp()) == []
+    assert store.load(client.chat_id).answers == {}
+    assert len(api.calls_to("deleteMessages")) == 1  # one batch did it all
+    assert not api.calls_to("deleteMessage")
+    assert not api.calls_to("sendMessage")  # nothing is said about the conversation
+
+
+async def test_exit_with_a_decoy_leaves_only_the_decoy(api, store):
+    app = make_app(api, store, decoy="Your parcel is on its way.")
+    async with app:
+        client = BotClient(api, app)
+        await talk_until(client, "sign")
+        await client.send("/exit")
+    assert [m["text"] for m in api.chat(client.chat_id)] == ["Your parcel is on its way."]
+
+
+@pytest.mark.parametrize("n", [1, 100, 101, 250])
+async def test_n_messages_take_ceil_n_over_100_calls(api, application, store, n):
+    chat = 6100 + n
+    ids = [api.user_sends(chat, f"message {i}")["message"]["message_id"] for i in range(n)]
+    store.remember(chat, ids, wall_clock().timestamp())
+    api.clear_calls()
+    await application.bot_data["conversation"].wiper.wipe(application.bot, chat, None)
+    calls = api.calls_to("deleteMessages")
+    assert len(calls) == math.ceil(n / 100)
+    assert sorted(i for call in calls for i in call["message_ids"]) == ids
+    assert all(len(call["message_ids"]) <= 100 for call in calls)
+    assert api.chat(chat) == []
+    assert not api.calls_to("deleteMessage")
+
+
+async def test_messages_older_than_48_hours_are_skipped_without_error(api, application, store):
+    chat = 6200
+    now = wall_clock().timestamp()
+    old = [api.user_sends(chat, f"old {i}")["message"]["message_id"] for i in range(3)]
+    new = [api.user_sends(chat, f"new {i}")["message"]["message_id"] for i in range(3)]
+    for message_id in old:
+        api.age_message(chat, message_id, 49 * 3600)
+    store.remember(chat, old, now - 49 * 3600)
+    store.remember(chat, new[:2], now)
+    store.remember(chat, new[2:], now - 47 * 3600)  # Telegram may still refuse: skipped too
+    api.age_message(chat, new[2], 49 * 3600)
+    await application.bot_data["conversation"].wiper.wipe(application.bot, chat, None)
+    sent = [i for call in api.calls_to("deleteMessages") for i in call["message_ids"]]
+    assert sorted(sent) == sorted(new)
+    assert [m["message_id"] for m in api.chat(chat)] == [*old, new[2]]
+    assert store.rows_about(chat) == 0
+
+
+async def test_a_wipe_that_fails_is_finished_at_the_next_start(api, store):
+    app = make_app(api, store)
+    async with app:
+        client = BotClient(api, app)
+        await talk_until(client, "sign")
+        api.inject_fault("deleteMessages", error_code=502, description="Bad Gateway")
+        await client.send("/exit")
+        assert api.chat(client.chat_id), "the failed wipe left the messages"
+        assert store.pending_wipes() == [client.chat_id]
+    restarted = make_app(api, store)
+    async with restarted:
+        await on_start(restarted)
+    assert api.chat(client.chat_id) == []
+    assert store.pending_wipes() == []
+
+
+async def test_forget_asks_once_then_leaves_no_row_and_an_empty_chat(client, api, store):
+    await talk_until(client, "sign")
+    await client.send("/forget")
+    assert "Delete everything?" in client.screen_text
+    assert store.rows_about(client.chat_id) > 0
+    await client.click("Yes, delete everything")
+    assert store.rows_about(client.chat_id) == 0
+    assert api.chat(client.chat_id) == []
+
+
+async def test_forget_can_be_cancelled(client, store):
+    await client.send("/forget")
+    await client.click("Back")
+    assert "Your privacy" in client.screen_text
+    assert store.load(client.chat_id) is not None
+
+
+async def test_forged_forget_from_another_screen_or_chat_changes_nothing(client, api, store):
+    await talk_until(client, "sign")
+    before = (store.load(client.chat_id), api.chat(client.chat_id))
+    message, _data = client.find_button("Yes")
+    await client.click_data(message["message_id"], "forget_now")
+    other = BotClient(api, client.application, chat_id=client.chat_id + 1)
+    await other.send("/start")
+    await other.click_data(message["message_id"], "forget_now")
+    assert store.load(client.chat_id) == before[0]
+    assert api.chat(client.chat_id)[:-1] == before[1][:-1]  # only the re-shown screen changed
+    assert store.rows_about(other.chat_id) > 0
+
+
+async def test_auto_clear_fires_after_the_idle_time(client, api, store):
+    await client.send("/settings")
+    await client.click("5 minutes")
+    assert "clears itself after 5 minutes" in client.screen_text
+    await client.click("Menu")
+    await client.click("Check what")
+    await api.wait_for_async(lambda a: a.chat(client.chat_id) == [], timeout=10)
+    assert store.load(client.chat_id).state == "menu"
+    assert store.load(client.chat_id).wipe_after == 5  # the setting stays
+    assert store.wipe_at(client.chat_id) is None
+
+
+async def test_activity_postpones_the_auto_clear(client, api):
+    await client.send("/settings")
+    await client.click("5 minutes")
+    for _ in range(4):
+        await client.click("15 minutes")
+        await client.click("5 minutes")
+    assert api.chat(client.chat_id), "still there right after activity"
+
+
+async def test_auto_clear_off_keeps_the_chat(client, api, store):
+    await client.send("/settings")
+    await client.click("Never")
+    assert "does not clear itself" in client.screen_text
+    assert store.wipe_at(client.chat_id) is None
+
+
+async def test_auto_clear_survives_a_restart(api, store):
+    app = make_app(api, store)
+    async with app:
+        client = BotClient(api, app)
+        await client.send("/settings")
+        await client.click("5 minutes")
+        await client.click("Menu")
+    assert api.chat(client.chat_id), "the first process stopped before the wipe was due"
+    assert store.wipe_at(client.chat_id) is not None
+    restarted = make_app(api, store)
+    async with restarted:
+        await restarted.start()
+        await on_start(restarted)
+        await api.wait_for_async(lambda a: a.chat(client.chat_id) == [], timeout=10)
+        await restarted.stop()
+
+
+async def test_messages_are_silent_unless_sounds_are_turned_on(client, api):
+    await client.send("/start")
+    assert api.calls_to("sendMessage")[-1]["disable_notification"] is True
+    await client.send("/settings")
+    await client.click("Sounds are off")
+    assert "Sounds are on" in " ".join(client.labels())
+    await client.send("/menu")
+    assert api.calls_to("sendMessage")[-1]["disable_notification"] is False
+
+
+async def test_privacy_says_what_is_kept_the_default_and_the_limits(client):
+    await client.send("/privacy")
+    text = client.screen_text
+    for fragment in (
+        "never their words", "48 hours", "after 15 minutes", "chat list",
+        "not end-to-end encrypted", "/forget",
+    ):
+        assert fragment in text
