@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(env_file=Path(".env"))
         mode = args.mode or ("telegram" if settings.token else "chat")
         configure_logging(settings.log_level if mode == "telegram" else "WARNING")
-        engine = Engine(load_services(settings.services_file))
         catalogs = Catalogs()
+        engine = Engine(load_services(settings.services_file), catalogs.languages)
         if mode == "telegram":
             return run_telegram(settings, engine, catalogs)
         if args.mode is None:

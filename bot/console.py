@@ -77,6 +77,7 @@ def run_console(
             stdout.flush()
             return 0
         session = outcome.session
+        tr = catalogs.translator(session.lang or lang)  # /language may have changed it
         screen = _show(outcome, tr, stdout)
 
 

@@ -24,7 +24,7 @@ from bot.storage import Store
 from bot.typed import typed_action
 from bot.wipe import Wiper
 from flows.engine import Engine
-from flows.screen import Context, Event, Kind, Reply, Screen
+from flows.screen import Event, Kind, Reply, Screen
 from flows.session import Session
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,14 @@ class Conversation:
         autowipe = AutoWipe(store, wiper, clock, minute)
         return cls(engine, store, catalogs, clock, wiper, autowipe, pseudonyms)
 
+    def telegram_language(self, update: Update) -> str | None:
+        """The shipped language matching the person's Telegram language, if any."""
+        user = update.effective_user
+        return self.catalogs.match(user.language_code if user else None)
+
     def translator_for(self, session: Session, update: Update) -> Translator:
         """The user's saved language, else their Telegram language, else English."""
-        user = update.effective_user
-        lang = session.lang or self.catalogs.negotiate(user.language_code if user else None)
-        return self.catalogs.translator(lang)
+        return self.catalogs.translator(session.lang or self.telegram_language(update) or "en")
 
     async def handle(
         self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None = None  # type: ignore[type-arg]
@@ -90,11 +93,12 @@ class Conversation:
         session = self.store.load(chat.id) or Session()
         tr = self.translator_for(session, update)
         if event.kind is Kind.TEXT:
-            current = self.engine.screen(session, Context(now, self.engine.directory))
+            current = self.engine.screen(session, self.engine.context(now))
             action = typed_action(event.value, current, tr, self.catalogs.translator("en"))
             if action:
                 event = Event(Kind.ACTION, action)
-        outcome = self.engine.handle(session, event, now)
+        known = bool(session.lang or self.telegram_language(update))
+        outcome = self.engine.handle(session, event, now, language_known=known)
         log.info(
             "chat %s: %s -> %s%s", self.pseudonyms.of(chat.id), event.kind.value,
             outcome.session.state, " (wipe)" if outcome.wipe else "",
@@ -104,6 +108,7 @@ class Conversation:
             await self.wiper.wipe(bot, chat.id, None if outcome.forget else outcome.session)
             return
         session = outcome.session
+        tr = self.translator_for(session, update)  # the language may have just changed
         wipe_at = self.autowipe.due(session)
         self.store.save(chat.id, session, wipe_at)  # before sending: no answer is lost
         query = update.callback_query

@@ -36,7 +36,11 @@ DEFAULT_LANGUAGE = "en"
 # Babel formats English the British way: 09:30, 29 December 2026.
 FORMAT_LOCALES = {"en": "en_GB"}
 LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate: keeps 0808 802 0300 in order in RTL text
+RLM = "\u200f"  # right-to-left mark: a line starting with a number still reads from the right
+MIRRORED = str.maketrans({"◀": "▶", "▶": "◀"})
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# "Safety & emergency": Telegram refuses a bare & in HTML, so translated text escapes it.
+BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 
 class CatalogError(RuntimeError):
@@ -70,8 +74,7 @@ class Translator:
             message = self.translations.ngettext(text.msgid, text.plural, text.count)
         else:
             message = self.translations.gettext(text.msgid)
-        if not markup:
-            message = TAG.sub("", message)
+        message = BARE_AMPERSAND.sub("&amp;", message) if markup else TAG.sub("", message)
         if not text.params:
             return message
         values = {name: self.param(value, markup=markup) for name, value in text.params.items()}
@@ -80,15 +83,24 @@ class Translator:
         except (KeyError, ValueError, TypeError):
             # A broken translation must never break the screen: fall back to English.
             source = text.msgid if text.count in (None, 1) else (text.plural or text.msgid)
-            return (source if markup else TAG.sub("", source)) % values
+            source = BARE_AMPERSAND.sub("&amp;", source) if markup else TAG.sub("", source)
+            return source % values
 
     def label(self, text: Text | Verbatim) -> str:
-        """A button label: plain text."""
-        return self.block(text, markup=False)
+        """A button label: plain text; in right-to-left text the arrows point the other way."""
+        label = self.block(text, markup=False)
+        return label.translate(MIRRORED) if self.rtl else label
 
     def screen(self, blocks: tuple[Block, ...], *, markup: bool = True) -> str:
-        """A whole message: paragraphs separated by blank lines."""
-        return "\n\n".join(self.block(b, markup=markup) for b in blocks)
+        """A whole message: paragraphs separated by blank lines.
+
+        In right-to-left languages every line starts with a right-to-left mark, so a line
+        that begins with a number or an emoji still reads from the right.
+        """
+        text = "\n\n".join(self.block(b, markup=markup) for b in blocks)
+        if self.rtl:
+            text = "\n".join(RLM + line if line else line for line in text.split("\n"))
+        return text
 
     def param(self, value: Param, *, markup: bool) -> str:
         """One parameter, formatted for the locale."""
@@ -142,16 +154,20 @@ class Catalogs:
         rest = sorted(code for code in self._translators if code != DEFAULT_LANGUAGE)
         return (DEFAULT_LANGUAGE, *rest)
 
-    def negotiate(self, code: str | None) -> str:
-        """Telegram's language_code ("en-GB", "pt-br") to a shipped language, else English."""
+    def match(self, code: str | None) -> str | None:
+        """Telegram's language_code ("en-GB", "pt-br") to a shipped language, or None."""
         if not code:
-            return DEFAULT_LANGUAGE
+            return None
         try:
             locale = Locale.parse(code.replace("_", "-"), sep="-")
         except (ValueError, TypeError, UnknownLocaleError):
-            return DEFAULT_LANGUAGE
+            return None
         wanted = [str(locale), locale.language]
-        return negotiate_locale(wanted, list(self._translators)) or DEFAULT_LANGUAGE
+        return negotiate_locale(wanted, list(self._translators))
+
+    def negotiate(self, code: str | None) -> str:
+        """The shipped language for a language_code, English when there is none."""
+        return self.match(code) or DEFAULT_LANGUAGE
 
     def translator(self, lang: str) -> Translator:
         """The translator for a language; English when the language is not shipped."""

@@ -36,7 +36,14 @@ COMMANDS: tuple[tuple[str, Text], ...] = (
     ("settings", _("Clear the chat automatically, sounds")),
     ("privacy", _("What is kept, and how to delete it")),
     ("forget", _("Delete everything kept about you")),
+    ("language", _("Choose your language")),
 )
+# Shown on the bot's profile: neutral, since someone else may see it.
+DESCRIPTION = _(
+    "A private chat that helps you understand unwanted behaviour from someone, stay safe "
+    "and find help in England and Wales. Leave any time with /exit: the chat is deleted."
+)
+SHORT_DESCRIPTION = _("Private help to stay safe. Leave any time with /exit.")
 PRUNE_EVERY = 3600.0
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -138,13 +145,21 @@ def conversation_of_app(application: Application) -> Conversation:
 
 
 async def set_commands(application: Application) -> None:
-    """The command menu, in English (other languages add their own)."""
-    tr = conversation_of_app(application).catalogs.translator("en")
-    commands = [BotCommand(name, tr.label(description)) for name, description in COMMANDS]
-    try:
-        await application.bot.set_my_commands(commands)
-    except TelegramError as error:
-        log.warning("could not set the command menu: %s", type(error).__name__)
+    """The command menu and the bot's descriptions in every language (English by default).
+
+    A failure is logged and does not stop the bot: these only decorate its profile.
+    """
+    catalogs = conversation_of_app(application).catalogs
+    bot = application.bot
+    for lang in (None, *catalogs.languages):
+        tr = catalogs.translator(lang or "en")
+        commands = [BotCommand(name, tr.label(text)) for name, text in COMMANDS]
+        try:
+            await bot.set_my_commands(commands, language_code=lang)
+            await bot.set_my_description(tr.label(DESCRIPTION), language_code=lang)
+            await bot.set_my_short_description(tr.label(SHORT_DESCRIPTION), language_code=lang)
+        except TelegramError as error:
+            log.warning("could not set the %s menu: %s", lang or "default", type(error).__name__)
 
 
 def build_application(token: str, base_url: str, conversation: Conversation) -> Application:

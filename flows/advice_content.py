@@ -6,20 +6,8 @@ Safety rules (DESIGN.md): never advise blocking the stalker or changing number; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flows.screen import Block
-from flows.text import Lines, Link, Percent, Text, _
-
-
-@dataclass(frozen=True)
-class Topic:
-    """An advice topic: its button label and one or two pages."""
-
-    id: str
-    title: Text
-    pages: tuple[tuple[Block, ...], ...]
-
+from flows.text import Lines, Link, Percent, _
+from flows.topics import Topic
 
 REFUGE = Link("refugetechsafety.org")
 

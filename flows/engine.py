@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows import advice, check, helplines, menu, privacy
+from flows import advice, check, guidance, helplines, language, menu, privacy, sdash
 from flows.emergency import EMERGENCY_BODY
 from flows.flow import Flow
 from flows.screen import SAFETY_ROW, Context, Event, Kind, Outcome, Reply, Screen, back
@@ -25,9 +25,12 @@ from flows.text import _
 
 log = logging.getLogger(__name__)
 
-FLOWS: tuple[Flow, ...] = (menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW, privacy.FLOW)
+FLOWS: tuple[Flow, ...] = (
+    menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW, privacy.FLOW, language.FLOW,
+    guidance.SUPPORTER, guidance.PROFESSIONAL, sdash.FLOW,
+)
 
-COMMANDS = ("start", "menu", "help", "exit", "settings", "privacy", "forget")
+COMMANDS = ("start", "menu", "help", "exit", "settings", "privacy", "forget", "language")
 
 RESUME = back("resume")
 REMINDER = _("Please tap one of the buttons, or type your answer.")
@@ -39,6 +42,7 @@ class Engine:
     """Moves sessions through the flows. Stateless: one engine serves every user."""
 
     directory: Directory
+    languages: tuple[str, ...] = ("en",)
     flows: Sequence[Flow] = FLOWS
     _by_state: dict[str, Flow] = field(init=False, repr=False, compare=False)
 
@@ -46,26 +50,47 @@ class Engine:
         by_state = {state: flow for flow in self.flows for state in flow.screens}
         object.__setattr__(self, "_by_state", by_state)
 
-    def handle(self, session: Session, event: Event, now: datetime) -> Outcome:
-        """Apply one event to a session and say what to show."""
-        ctx = Context(now, self.directory)
+    def handle(
+        self, session: Session, event: Event, now: datetime, *, language_known: bool = True
+    ) -> Outcome:
+        """Apply one event to a session and say what to show.
+
+        `language_known` is False when the person's own language is not one the bot has:
+        /start then offers the list of languages, once.
+        """
+        ctx = self.context(now)
         current = self._current(session, ctx)
         if event.kind is Kind.COMMAND:
-            return self._command(session, event.value, ctx)
+            return self._command(session, event.value, ctx, language_known=language_known)
         if event.kind is Kind.ACTION:
             return self._action(session, event.value, current, ctx)
         note = REMINDER if event.kind is Kind.TEXT else CANNOT_READ
         return Outcome(session, [Reply(Screen((note, *current.body), current.buttons), fresh=True)])
 
+    def context(self, now: datetime) -> Context:
+        """What screens depend on besides the session."""
+        return Context(now, self.directory, self.languages)
+
     def screen(self, session: Session, ctx: Context) -> Screen:
         """The screen of the session's current state."""
         return self._flow_of(session.state).screens[session.state](session, ctx)
 
-    def _command(self, session: Session, name: str, ctx: Context) -> Outcome:
-        """/start, /menu, /help and /exit; anything else gets the help."""
+    def _command(
+        self, session: Session, name: str, ctx: Context, *, language_known: bool
+    ) -> Outcome:
+        """/start, /menu, /exit and the others; anything unknown gets the help."""
         if name == "start":
-            fresh = Session(lang=session.lang, screen_id=session.screen_id)
-            return Outcome(fresh, [Reply(menu.welcome_screen(), fresh=True)])
+            fresh = session.cleared()
+            fresh.screen_id = session.screen_id
+            replies = [Reply(menu.welcome_screen(), fresh=True)]
+            if not (language_known or fresh.lang or fresh.lang_offered):
+                fresh.lang_offered = True
+                language.enter(fresh, "")
+                replies.append(Reply(self.screen(fresh, ctx), fresh=True))
+            return Outcome(fresh, replies)
+        if name == "language":
+            language.enter(session, "")
+            return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         if name == "menu":
             menu.enter(session, "")
             return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])

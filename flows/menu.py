@@ -30,6 +30,7 @@ HELP: tuple[Block, ...] = (
         "/menu – the main menu\n"
         "/help – this help\n"
         "/settings – clear the chat automatically, sounds\n"
+        "/language – choose your language\n"
         "/privacy – what is kept, and how to delete it\n"
         "/exit – leave and delete this chat"
     ),
@@ -40,6 +41,8 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     (Button(_("🔎 Check what's happening"), "open:check"),),
     (Button(_("🛡 Safety advice"), "open:advice"),),
     (Button(_("📞 Helplines"), "open:helplines"),),
+    (Button(_("🤝 I'm worried about someone"), "open:supporter"),),
+    (Button(_("💼 I'm a professional"), "open:professional"),),
     (Button(_("⚙ Settings and privacy"), "open:privacy:settings"),),
     SAFETY_ROW,
 )

@@ -83,8 +83,13 @@ def settings_screen(session: Session, ctx: Context) -> Screen:
             _wipe_text(session.wipe_after),
             _("Clear the chat after this long without use:"),
         ),
-        (choices[:2], choices[2:], (sound,), (Button(_("🔒 Privacy"), "privacy"),),
-         (MENU, *SAFETY_ROW)),
+        (
+            choices[:2],
+            choices[2:],
+            (sound,),
+            (Button(_("🌐 Language"), "open:language"), Button(_("🔒 Privacy"), "privacy")),
+            (MENU, *SAFETY_ROW),
+        ),
     )
 
 

@@ -19,7 +19,7 @@ Block: TypeAlias = Text | Lines | Verbatim
 class Button:
     """A button: a label to translate and the action id it sends back (at most 64 bytes)."""
 
-    label: Text
+    label: Text | Verbatim
     action: str
 
 
@@ -86,6 +86,7 @@ class Context:
 
     now: datetime
     directory: Directory
+    languages: tuple[str, ...] = ("en",)
 
 
 # The buttons every screen ends with: the emergency screen and the quick exit.

@@ -29,10 +29,14 @@ class Session:
     screen_id: int = 0
     wipe_after: int = DEFAULT_WIPE_AFTER
     sound: bool = False
+    lang_offered: bool = False
 
     def cleared(self) -> Session:
         """After leaving: the conversation is gone, only the person's settings stay."""
-        return Session(lang=self.lang, wipe_after=self.wipe_after, sound=self.sound)
+        return Session(
+            lang=self.lang, wipe_after=self.wipe_after, sound=self.sound,
+            lang_offered=self.lang_offered,
+        )
 
     def to_json(self) -> str:
         """Serialise compactly, leaving out every value that equals its default."""
@@ -74,4 +78,5 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "m": ("screen_id", 0),
     "w": ("wipe_after", DEFAULT_WIPE_AFTER),
     "n": ("sound", False),
+    "o": ("lang_offered", False),
 }

@@ -20,7 +20,7 @@ MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 @cache
 def engine() -> Engine:
     """One engine for every test, as in the bot."""
-    return Engine(load_services(DEFAULT_SERVICES_FILE))
+    return Engine(load_services(DEFAULT_SERVICES_FILE), catalogs().languages)
 
 
 @cache

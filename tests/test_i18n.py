@@ -66,3 +66,10 @@ def test_a_missing_compiled_catalog_fails_loudly(tmp_path):
     shutil.copytree(LOCALES_DIR, tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
     with pytest.raises(CatalogError, match="compiled catalog missing"):
         Catalogs(tmp_path / "locales")
+
+
+def test_a_bare_ampersand_is_escaped_for_telegram_but_entities_are_kept():
+    tr = Translator("en", NullTranslations())
+    assert tr.text(_("Safety & emergency")) == "Safety &amp; emergency"
+    assert tr.text(_("A &amp; B &lt;3")) == "A &amp; B &lt;3"
+    assert tr.text(_("Safety & emergency"), markup=False) == "Safety & emergency"

@@ -200,9 +200,22 @@ async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, b
         assert fragment not in logged
 
 
-async def test_the_command_menu_is_set(api, application):
+async def test_the_command_menu_and_descriptions_are_set_in_every_language(api, application):
     await set_commands(application)
-    commands = api.calls_to("setMyCommands")[-1]["commands"]
-    assert [c["command"] for c in commands] == [
-        "start", "menu", "exit", "help", "settings", "privacy", "forget"
+    calls = api.calls_to("setMyCommands")
+    languages = catalogs().languages
+    assert [c.get("language_code") for c in calls] == [None, *languages]
+    assert [c["command"] for c in calls[0]["commands"]] == [
+        "start", "menu", "exit", "help", "settings", "privacy", "forget", "language"
     ]
+    described = {c.get("language_code") for c in api.calls_to("setMyDescription")}
+    assert described == {None, *languages}
+    short = {c.get("language_code") for c in api.calls_to("setMyShortDescription")}
+    assert short == {None, *languages}
+
+
+async def test_a_failing_command_menu_does_not_stop_the_bot(api, application, caplog):
+    api.inject_fault("setMyCommands", error_code=400, description="Bad Request: nope", times=99)
+    with caplog.at_level(logging.WARNING):
+        await set_commands(application)
+    assert any("could not set" in r.getMessage() for r in caplog.records)

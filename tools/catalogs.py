@@ -4,6 +4,7 @@
     python -m tools.catalogs update     # messages.pot -> every locales/<lang>/.../messages.po
     python -m tools.catalogs check      # fails if the code and the catalogs have drifted apart
     python -m tools.catalogs lint [pl]  # empty, fuzzy, placeholders, tags, line breaks
+    python -m tools.catalogs status     # the README's translation status table
     python -m tools.catalogs compile    # .po -> .mo (not committed; make run/test do this)
     python -m tools.catalogs init pl    # start a new language
 
@@ -138,6 +139,36 @@ def lint(langs: list[str]) -> int:
     return status
 
 
+# Reviewed by a native speaker: set to "yes" (with who and when in the README) only once a
+# native speaker has read every screen. Until then the README says plainly that they have not.
+REVIEWED: dict[str, str] = {}
+
+
+def status_table() -> str:
+    """The README's translation status table: language, complete, reviewed."""
+    from babel import Locale  # noqa: PLC0415 - only this command needs display names
+
+    rows = [
+        "| Language | Code | Complete | Reviewed by a native speaker |",
+        "| --- | --- | --- | --- |",
+    ]
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/messages.po")):
+        lang = po.parent.parent.name
+        with po.open("rb") as fp:
+            catalog = read_po(fp)
+        messages = [m for m in catalog if m.id]
+        done = sum(
+            all(s.strip() for s in (m.string if isinstance(m.string, tuple) else (m.string,)))
+            and not m.fuzzy
+            for m in messages
+        )
+        name = Locale.parse(lang).get_display_name("en")
+        percent = 100 * done // max(len(messages), 1)
+        reviewed = "source" if lang == "en" else REVIEWED.get(lang, "no")
+        rows.append(f"| {name} | `{lang}` | {percent}% | {reviewed} |")
+    return "\n".join(rows)
+
+
 def check() -> int:
     """The code, the template and the catalogs agree: nothing to extract or update."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,6 +204,8 @@ def main(argv: list[str]) -> int:
         return check()
     elif command == "lint":
         return lint(rest)
+    elif command == "status":
+        print(status_table())
     elif command == "init" and len(rest) == 1:
         init(rest[0])
         update()
