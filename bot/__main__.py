@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.diary_store import DiaryKeyError
 from bot.i18n import CatalogError, Catalogs
 from bot.logs import configure_logging
 from flows.engine import Engine
@@ -35,6 +37,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
     """Long polling until stopped."""
     from bot.conversation import Conversation  # noqa: PLC0415 - telegram only when needed
+    from bot.diary_store import Diaries, load_key  # noqa: PLC0415
     from bot.logs import Pseudonyms  # noqa: PLC0415
     from bot.storage import Store  # noqa: PLC0415
     from bot.telegram_app import build_application  # noqa: PLC0415
@@ -43,8 +46,10 @@ def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set (needed for `python -m bot telegram`)")
     store = Store(settings.database)
     pseudonyms = Pseudonyms.from_file(settings.data_dir / "log.key")
+    diaries = Diaries(store, load_key(settings.data_dir, os.environ))
     conversation = Conversation.create(
-        engine, store, catalogs, now, pseudonyms=pseudonyms, decoy=settings.decoy
+        engine, store, catalogs, now, pseudonyms=pseudonyms, decoy=settings.decoy,
+        diaries=diaries,
     )
     application = build_application(settings.token, settings.api_base_url, conversation)
     try:
@@ -77,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode is None:
             print(TERMINAL_NOTE, file=sys.stderr)
         return run_chat(engine, catalogs, args.lang)
-    except (ConfigError, ServicesFileError, CatalogError) as error:
+    except (ConfigError, ServicesFileError, CatalogError, DiaryKeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

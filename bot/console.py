@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.i18n import Catalogs, Translator
 from bot.typed import typed_action
+from flows.diary_model import MemoryDiary
 from flows.engine import Engine
 from flows.screen import Event, Kind, Outcome, Screen
 from flows.session import Session
@@ -59,6 +60,7 @@ def run_console(
     """Chat until /exit or the end of input; returns the exit status."""
     tr, english = catalogs.translator(lang), catalogs.translator("en")
     session = Session(lang=lang)
+    diary = MemoryDiary()  # the terminal chat keeps its diary in memory only
     outcome = engine.handle(session, Event(Kind.COMMAND, "start"), clock())
     screen = _show(outcome, tr, stdout)
     while True:
@@ -70,7 +72,9 @@ def run_console(
             return 0
         if not line.strip():
             continue
-        outcome = engine.handle(session, to_event(line, screen, tr, english), clock())
+        outcome = engine.handle(
+            session, to_event(line, screen, tr, english), clock(), diary=diary, lang=tr.lang
+        )
         if outcome.wipe:
             if clear_on_exit:
                 stdout.write(CLEAR)

@@ -13,21 +13,42 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import JobQueue
 
 from bot.autowipe import AutoWipe
+from bot.diary_store import Diaries
 from bot.i18n import Catalogs, Translator
 from bot.logs import Pseudonyms
 from bot.storage import Store
 from bot.typed import typed_action
 from bot.wipe import Wiper
+from flows.diary_model import DiaryPort
 from flows.engine import Engine
 from flows.screen import Event, Kind, Reply, Screen
 from flows.session import Session
 
 log = logging.getLogger(__name__)
+
+# Screens of an entry being written: their messages leave the chat once it is saved.
+ENTRY_STEPS = frozenset({
+    "diary.when", "diary.when_today", "diary.when_day", "diary.where", "diary.what",
+    "diary.who", "diary.signs", "diary.feel", "diary.witnesses", "diary.evidence",
+    "diary.review", "diary.change", "diary.discard",
+})
+
+
+def diary_files(diary: DiaryPort, tr: Translator, now: datetime) -> list[tuple[str, bytes]]:
+    """The diary as a PDF and a CSV file (the export module loads fonts only when asked)."""
+    from bot.export import export_csv, export_pdf  # noqa: PLC0415 - heavy, rarely used
+    from flows.diary_patterns import patterns  # noqa: PLC0415
+
+    entries = list(reversed(diary.entries()))
+    return [
+        ("diary.pdf", export_pdf(entries, patterns(entries, now), tr, now)),
+        ("diary.csv", export_csv(entries)),
+    ]
 
 
 def keyboard(screen: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
@@ -53,6 +74,8 @@ class Conversation:
     wiper: Wiper
     autowipe: AutoWipe
     pseudonyms: Pseudonyms
+    diaries: Diaries | None = None
+    exporter: Callable[[DiaryPort, Translator, datetime], list[tuple[str, bytes]]] | None = None
 
     @classmethod
     def create(
@@ -65,11 +88,14 @@ class Conversation:
         pseudonyms: Pseudonyms,
         decoy: str | None = None,
         minute: float = 60.0,
+        diaries: Diaries | None = None,
     ) -> Conversation:
-        """Wire the conversation with its wiper and auto-clear."""
+        """Wire the conversation with its wiper, auto-clear and the diary."""
         wiper = Wiper(store, lambda: clock().timestamp(), decoy)
         autowipe = AutoWipe(store, wiper, clock, minute)
-        return cls(engine, store, catalogs, clock, wiper, autowipe, pseudonyms)
+        return cls(
+            engine, store, catalogs, clock, wiper, autowipe, pseudonyms, diaries, diary_files
+        )
 
     def telegram_language(self, update: Update) -> str | None:
         """The shipped language matching the person's Telegram language, if any."""
@@ -98,7 +124,10 @@ class Conversation:
             if action:
                 event = Event(Kind.ACTION, action)
         known = bool(session.lang or self.telegram_language(update))
-        outcome = self.engine.handle(session, event, now, language_known=known)
+        diary = self.diaries.for_chat(chat.id) if self.diaries else None
+        outcome = self.engine.handle(
+            session, event, now, language_known=known, diary=diary, lang=tr.lang
+        )
         log.info(
             "chat %s: %s -> %s%s", self.pseudonyms.of(chat.id), event.kind.value,
             outcome.session.state, " (wipe)" if outcome.wipe else "",
@@ -109,13 +138,22 @@ class Conversation:
             return
         session = outcome.session
         tr = self.translator_for(session, update)  # the language may have just changed
+        incoming = update.message.message_id if update.message else 0
+        if incoming and ("track" in outcome.effects or session.state in ENTRY_STEPS):
+            session.tracked.append(incoming)
         wipe_at = self.autowipe.due(session)
         self.store.save(chat.id, session, wipe_at)  # before sending: no answer is lost
+        if incoming and "scrub" in outcome.effects:
+            await self._delete(bot, chat.id, incoming)  # a typed PIN leaves the chat at once
         query = update.callback_query
         tapped = query.message.message_id if query and query.message else 0
         for reply in outcome.replies:
             await self._show(bot, chat.id, session, reply, tr=tr, tapped=tapped)
             tapped = 0
+        if "cleanup" in outcome.effects:
+            await self._cleanup(bot, chat.id, session)
+        if "export" in outcome.effects and diary is not None and self.exporter:
+            await self._export(bot, chat.id, diary, tr, now)
         self.store.save(chat.id, session, wipe_at)
         self.autowipe.schedule(jobs, chat.id, wipe_at)
 
@@ -146,11 +184,34 @@ class Conversation:
             disable_notification=not session.sound,
         )
         self.store.remember(chat_id, [message.message_id], self.clock().timestamp())
+        if session.state in ENTRY_STEPS:
+            session.tracked.append(message.message_id)
         session.screen_id = message.message_id if markup else 0
         if reply.screen.personal and tapped:
             await self._delete(bot, chat_id, tapped)
         if previous and previous not in (message.message_id, tapped):
             await self._retire(bot, chat_id, previous)
+
+    async def _cleanup(self, bot: Bot, chat_id: int, session: Session) -> None:
+        """An entry is saved: take the messages that made it out of the chat."""
+        ids = sorted({i for i in session.tracked if i != session.screen_id})
+        session.tracked.clear()
+        for start in range(0, len(ids), 100):
+            try:
+                await bot.delete_messages(chat_id, ids[start : start + 100])
+            except TelegramError:
+                log.debug("some entry messages were already gone")
+
+    async def _export(
+        self, bot: Bot, chat_id: int, diary: DiaryPort, tr: Translator, now: datetime
+    ) -> None:
+        """Send the diary as files the person can save; the quick exit deletes them."""
+        assert self.exporter is not None  # noqa: S101 - checked by the caller
+        for filename, data in self.exporter(diary, tr, now):
+            message = await bot.send_document(
+                chat_id, InputFile(data, filename=filename), disable_notification=True
+            )
+            self.store.remember(chat_id, [message.message_id], self.clock().timestamp())
 
     async def _retire(self, bot: Bot, chat_id: int, message_id: int) -> None:
         """Take the keyboard off an old screen; it may already be gone."""

@@ -115,7 +115,7 @@ class Translator:
         if isinstance(value, Clock):
             return self._isolate(format_time(value.value, "HH:mm", locale=self.locale))
         if isinstance(value, CalendarDate):
-            return format_date(value.value, "long", locale=self.locale)
+            return self._isolate(format_date(value.value, value.style, locale=self.locale))
         if isinstance(value, Percent):
             return self._isolate(format_percent(value.fraction, locale=self.locale))
         if isinstance(value, bool):

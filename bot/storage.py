@@ -4,7 +4,10 @@ Small on purpose, so a PostgreSQL backend can implement the same calls:
 - sessions: where each chat is in the conversation, its settings, when it clears itself;
 - ledger: the ids (never the text) of the chat's messages for up to 48 hours, so the
   quick exit can delete them;
-- pending_wipes: wipes started but not finished, finished again after a crash.
+- pending_wipes: wipes started but not finished, finished again after a crash;
+- diary_entries, diary_drafts, diary_pins: the incident diary, every entry and draft
+  encrypted (bot/diary_store.py), the PIN only as a slow salted hash; meta holds the
+  diary key's check value. The quick exit keeps the diary; /forget (delete) erases it.
 Nothing else about a person is stored.
 """
 
@@ -42,11 +45,42 @@ MIGRATIONS: tuple[str, ...] = (
         since   INTEGER NOT NULL
     );
     """,
+    """
+    CREATE TABLE diary_entries (
+        chat_id    INTEGER,
+        number     INTEGER,
+        created_at INTEGER,
+        nonce      BLOB,
+        blob       BLOB,
+        PRIMARY KEY (chat_id, number)
+    ) WITHOUT ROWID;
+    CREATE TABLE diary_drafts (
+        chat_id INTEGER PRIMARY KEY,
+        nonce   BLOB,
+        blob    BLOB
+    );
+    CREATE TABLE diary_pins (
+        chat_id      INTEGER PRIMARY KEY,
+        salt         BLOB,
+        hash         BLOB,
+        wrong        INTEGER NOT NULL DEFAULT 0,
+        locked_until REAL
+    );
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value BLOB
+    );
+    """,
+)
+
+# Every table with a chat_id column: what /forget erases and rows_about counts.
+CHAT_TABLES = (
+    "sessions", "ledger", "pending_wipes", "diary_entries", "diary_drafts", "diary_pins",
 )
 
 
 class Store:
-    """Sessions, the message ledger and pending wipes, in one SQLite file."""
+    """Sessions, the message ledger, pending wipes and the diary's tables, in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +89,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted entries do not linger on disk
         self._migrate()
 
     def _migrate(self) -> None:
@@ -95,7 +130,7 @@ class Store:
     def delete(self, chat_id: int) -> None:
         """Erase everything stored about a chat."""
         with self._transaction():
-            for table in ("sessions", "ledger", "pending_wipes"):
+            for table in CHAT_TABLES:
                 self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))  # noqa: S608 - fixed names
 
     # --- the ledger ------------------------------------------------------------------------
@@ -125,10 +160,16 @@ class Store:
     # --- wipes -----------------------------------------------------------------------------
 
     def begin_wipe(self, chat_id: int, keep: Session | None, now: float) -> None:
-        """In one transaction: forget the conversation (or all of it) and note the wipe."""
+        """In one transaction: forget the conversation and note the wipe.
+
+        With `keep` (the quick exit) the person's settings and diary stay; without it
+        (/forget) every row about them goes, but for the message ids the wipe still needs.
+        """
         with self._transaction():
             if keep is None:
-                self._db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
+                for table in CHAT_TABLES:
+                    if table not in ("ledger", "pending_wipes"):
+                        self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))  # noqa: S608 - fixed names
             else:
                 self.save(chat_id, keep, None)
             self._db.execute(
@@ -150,11 +191,22 @@ class Store:
         """How many rows in any table are about this chat (for /forget and its tests)."""
         return sum(
             self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (chat_id,)).fetchone()[0]  # noqa: S608, E501 - fixed names
-            for table in ("sessions", "ledger", "pending_wipes")
+            for table in CHAT_TABLES
         )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+    # --- for stores that share this file (bot/diary_store.py) ------------------------------
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open SQLite connection (autocommit; use transaction() to group writes)."""
+        return self._db
+
+    def transaction(self) -> _Transaction:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an error (not nestable)."""
+        return self._transaction()
 
     def close(self) -> None:
         """Close the database file."""

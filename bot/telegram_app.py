@@ -6,9 +6,11 @@ in flows/. Messages are sent silently, without link previews, in HTML.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -37,6 +39,7 @@ COMMANDS: tuple[tuple[str, Text], ...] = (
     ("privacy", _("What is kept, and how to delete it")),
     ("forget", _("Delete everything kept about you")),
     ("language", _("Choose your language")),
+    ("diary", _("Write down what happens")),
 )
 # Shown on the bot's profile: neutral, since someone else may see it.
 DESCRIPTION = _(
@@ -86,18 +89,56 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Typed text in a private chat."""
-    text = update.effective_message.text if update.effective_message else ""
-    await conversation_of(context).handle(
-        update, context.bot, Event(Kind.TEXT, text or ""), context.job_queue
+def file_of(message: Message) -> str:
+    """A file the person sent, as "kind:file_id:name" (never downloaded), or ""."""
+    if message.photo:
+        return f"photo:{message.photo[-1].file_id}:"
+    for kind in ("document", "voice", "video", "audio", "video_note"):
+        item = getattr(message, kind)
+        if item is not None:
+            name = (getattr(item, "file_name", None) or "").replace(":", " ")[:60]
+            return f"{kind}:{item.file_id}:{name}"
+    return ""
+
+
+def forwarded(message: Message) -> str:
+    """A forwarded message: when it was first sent, and a SHA-256 of its content now."""
+    origin = message.forward_origin
+    assert origin is not None  # noqa: S101 - only called for forwarded messages
+    text = message.text or message.caption or ""
+    unique = ""
+    if message.photo:
+        unique = message.photo[-1].file_unique_id
+    else:
+        for kind in ("document", "voice", "video", "audio", "video_note"):
+            item = getattr(message, kind)
+            if item is not None:
+                unique = item.file_unique_id
+    digest = hashlib.sha256(f"{text}\n{unique}".encode()).hexdigest()
+    kind_and_id = ":".join(file_of(message).split(":")[:2]) if unique else ""
+    return json.dumps(
+        {"sent_at": origin.date.isoformat(), "sha256": digest, "text": text, "file": kind_and_id}
     )
 
 
-async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A sticker, photo, voice note or anything else that is not text."""
+def input_event(message: Message | None) -> Event:
+    """What the person sent: forwarded, a file, text, or something else."""
+    if message is None:
+        return Event(Kind.OTHER)
+    if message.forward_origin is not None:
+        return Event(Kind.FORWARD, forwarded(message))
+    file = file_of(message)
+    if file:
+        return Event(Kind.FILE, file)
+    if message.text:
+        return Event(Kind.TEXT, message.text)
+    return Event(Kind.OTHER)
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Typed text, a file, a forwarded message, a sticker: anything but a command."""
     await conversation_of(context).handle(
-        update, context.bot, Event(Kind.OTHER), context.job_queue
+        update, context.bot, input_event(update.effective_message), context.job_queue
     )
 
 
@@ -186,8 +227,7 @@ def build_application(token: str, base_url: str, conversation: Conversation) -> 
             MessageHandler(groups, on_group),
             CallbackQueryHandler(on_button),
             MessageHandler(PRIVATE & NEW_MESSAGE & filters.COMMAND, on_command),
-            MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT, on_text),
-            MessageHandler(PRIVATE & NEW_MESSAGE, on_other),
+            MessageHandler(PRIVATE & NEW_MESSAGE, on_message),
         ]
     )
     application.add_error_handler(on_error)

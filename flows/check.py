@@ -192,7 +192,7 @@ def _question_screen(step: int) -> Screen:
     )
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Start the check from the beginning."""
     if arg:
         return False

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows import advice, check, guidance, helplines, language, menu, privacy, sdash
+from flows import advice, check, diary, guidance, helplines, language, menu, privacy, sdash
+from flows.diary_model import DiaryPort
 from flows.emergency import EMERGENCY_BODY
 from flows.flow import Flow
 from flows.screen import SAFETY_ROW, Context, Event, Kind, Outcome, Reply, Screen, back
@@ -27,12 +28,15 @@ log = logging.getLogger(__name__)
 
 FLOWS: tuple[Flow, ...] = (
     menu.FLOW, check.FLOW, advice.FLOW, helplines.FLOW, privacy.FLOW, language.FLOW,
-    guidance.SUPPORTER, guidance.PROFESSIONAL, sdash.FLOW,
+    guidance.SUPPORTER, guidance.PROFESSIONAL, sdash.FLOW, diary.FLOW,
 )
 
-COMMANDS = ("start", "menu", "help", "exit", "settings", "privacy", "forget", "language")
+COMMANDS = (
+    "start", "menu", "help", "exit", "settings", "privacy", "forget", "language", "diary",
+)
 
 RESUME = back("resume")
+INPUT = frozenset({Kind.TEXT, Kind.FILE, Kind.FORWARD})
 REMINDER = _("Please tap one of the buttons, or type your answer.")
 CANNOT_READ = _("I can only read text and button taps here. Nothing you sent was kept.")
 
@@ -51,25 +55,45 @@ class Engine:
         object.__setattr__(self, "_by_state", by_state)
 
     def handle(
-        self, session: Session, event: Event, now: datetime, *, language_known: bool = True
+        self,
+        session: Session,
+        event: Event,
+        now: datetime,
+        *,
+        language_known: bool = True,
+        diary: DiaryPort | None = None,
+        lang: str = "en",
     ) -> Outcome:
         """Apply one event to a session and say what to show.
 
         `language_known` is False when the person's own language is not one the bot has:
         /start then offers the list of languages, once.
         """
-        ctx = self.context(now)
+        ctx = self.context(now, diary, lang)
         current = self._current(session, ctx)
         if event.kind is Kind.COMMAND:
             return self._command(session, event.value, ctx, language_known=language_known)
         if event.kind is Kind.ACTION:
             return self._action(session, event.value, current, ctx)
+        flow = self._flow_of(session.state)
+        if event.kind in INPUT and flow.accepts_input:
+            flow.fire(session, "input", event.value, ctx, kind=event.kind)
+            return self._result(session, ctx, fresh=True)
         note = REMINDER if event.kind is Kind.TEXT else CANNOT_READ
         return Outcome(session, [Reply(Screen((note, *current.body), current.buttons), fresh=True)])
 
-    def context(self, now: datetime) -> Context:
+    def _result(self, session: Session, ctx: Context, *, fresh: bool = False) -> Outcome:
+        """The current screen, with any notice on top, and the effects for the edge."""
+        screen = self.screen(session, ctx)
+        if ctx.notice:
+            screen = Screen((*ctx.notice, *screen.body), screen.buttons, screen.personal)
+        return Outcome(session, [Reply(screen, fresh=fresh)], effects=tuple(ctx.effects))
+
+    def context(
+        self, now: datetime, diary: DiaryPort | None = None, lang: str = "en"
+    ) -> Context:
         """What screens depend on besides the session."""
-        return Context(now, self.directory, self.languages)
+        return Context(now, self.directory, self.languages, diary, lang=lang)
 
     def screen(self, session: Session, ctx: Context) -> Screen:
         """The screen of the session's current state."""
@@ -85,19 +109,19 @@ class Engine:
             replies = [Reply(menu.welcome_screen(), fresh=True)]
             if not (language_known or fresh.lang or fresh.lang_offered):
                 fresh.lang_offered = True
-                language.enter(fresh, "")
+                language.enter(fresh, "", ctx)
                 replies.append(Reply(self.screen(fresh, ctx), fresh=True))
             return Outcome(fresh, replies)
-        if name == "language":
-            language.enter(session, "")
+        if name in ("language", "diary"):
+            self._open(session, name, ctx)
             return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         if name == "menu":
-            menu.enter(session, "")
+            menu.enter(session, "", ctx)
             return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         if name == "exit":
             return self._exit(session)
         if name in (privacy.SETTINGS, privacy.PRIVACY, privacy.FORGET):
-            privacy.enter(session, name)
+            privacy.enter(session, name, ctx)
             return Outcome(session, [Reply(self.screen(session, ctx), fresh=True)])
         return Outcome(session, [Reply(Screen(menu.HELP, ((RESUME,), SAFETY_ROW)), fresh=True)])
 
@@ -110,21 +134,21 @@ class Engine:
         if action == "sos":
             return Outcome(session, [Reply(Screen(EMERGENCY_BODY, ((RESUME,), SAFETY_ROW)))])
         if action == "menu":
-            menu.enter(session, "")
+            menu.enter(session, "", ctx)
         elif action.startswith("open:"):
-            self._open(session, action.removeprefix("open:"))
+            self._open(session, action.removeprefix("open:"), ctx)
         elif action != "resume" and action in current.actions():
             event, _sep, arg = action.partition(":")
             if not self._flow_of(session.state).fire(session, event, arg, ctx):
                 log.warning("action %s refused in state %s", event, session.state)
-        return Outcome(session, [Reply(self.screen(session, ctx))])
+        return self._result(session, ctx)
 
-    def _open(self, session: Session, target: str) -> None:
+    def _open(self, session: Session, target: str, ctx: Context) -> None:
         """Enter another flow ("check", "advice:mute"); unknown targets change nothing."""
         name, _sep, arg = target.partition(":")
         for flow in self.flows:
             if flow.name == name:
-                flow.enter(session, arg)
+                flow.enter(session, arg, ctx)
                 return
 
     def _exit(self, session: Session) -> Outcome:

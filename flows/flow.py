@@ -12,7 +12,7 @@ from flows.screen import Context, Screen
 from flows.session import Session
 
 ScreenFn = Callable[[Session, Context], Screen]
-EnterFn = Callable[[Session, str], bool]
+EnterFn = Callable[[Session, str, Context], bool]
 
 
 def build_machine(states: Iterable[str], transitions: list[dict[str, Any]]) -> Machine:
@@ -59,6 +59,7 @@ class Flow:
     screens: Mapping[str, ScreenFn]
     enter: EnterFn
     table: list[dict[str, Any]]
+    accepts_input: bool = False  # typed text, files and forwards go to its "input" event
     machine: Machine = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -68,9 +69,11 @@ class Flow:
         """True when `state` belongs to this flow."""
         return state in self.screens
 
-    def fire(self, session: Session, event: str, arg: str, ctx: Context) -> bool:
+    def fire(
+        self, session: Session, event: str, arg: str, ctx: Context, **extra: object
+    ) -> bool:
         """Trigger `event` on the shared machine for this session; False if not allowed."""
         trigger = self.machine.events.get(event)
         if trigger is None:
             return False
-        return bool(trigger.trigger(session, arg=arg, ctx=ctx))
+        return bool(trigger.trigger(session, arg=arg, ctx=ctx, **extra))

@@ -148,7 +148,7 @@ def service_screen(session: Session, ctx: Context) -> Screen:
     return Screen(tuple(body), nav)
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Open the list of helplines."""
     if arg:
         return False

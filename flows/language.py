@@ -56,7 +56,7 @@ def language_screen(session: Session, ctx: Context) -> Screen:
     )
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Open the list of languages."""
     if arg:
         return False

@@ -31,6 +31,7 @@ HELP: tuple[Block, ...] = (
         "/help – this help\n"
         "/settings – clear the chat automatically, sounds\n"
         "/language – choose your language\n"
+        "/diary – write down what happens\n"
         "/privacy – what is kept, and how to delete it\n"
         "/exit – leave and delete this chat"
     ),
@@ -40,7 +41,7 @@ HELP: tuple[Block, ...] = (
 MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     (Button(_("🔎 Check what's happening"), "open:check"),),
     (Button(_("🛡 Safety advice"), "open:advice"),),
-    (Button(_("📞 Helplines"), "open:helplines"),),
+    (Button(_("📞 Helplines"), "open:helplines"), Button(_("📓 My diary"), "open:diary")),
     (Button(_("🤝 I'm worried about someone"), "open:supporter"),),
     (Button(_("💼 I'm a professional"), "open:professional"),),
     (Button(_("⚙ Settings and privacy"), "open:privacy:settings"),),
@@ -59,7 +60,7 @@ def welcome_screen() -> Screen:
     return Screen((*WELCOME, _("What would you like to do?")), MENU_BUTTONS)
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Go to the main menu."""
     if arg:
         return False

@@ -120,7 +120,7 @@ FORGET_SCREEN = Screen(
 )
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Open settings, privacy or the forget question."""
     if arg not in (SETTINGS, PRIVACY, FORGET):
         return False

@@ -13,6 +13,7 @@ PRIVACY_BODY: tuple[Block, ...] = (
             _("where you are in this chat and your answers, until you leave"),
             _("the numbers of the messages in this chat, never their words, for up to 48 hours, so they can be deleted"),
             _("your settings: language, sounds and when the chat clears itself"),
+            _("your diary, if you keep one: encrypted, until you delete it. The quick exit keeps it; /forget deletes it"),
         )
     ),
     _("It never keeps what you type, your name or your phone number. Only the team that runs this service can see what is kept."),

@@ -8,6 +8,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TypeAlias
 
+from flows.diary_model import DiaryPort
 from flows.services import Directory
 from flows.session import Session
 from flows.text import Lines, Text, Verbatim, _
@@ -55,6 +56,8 @@ class Kind(Enum):
     ACTION = "action"
     TEXT = "text"
     COMMAND = "command"
+    FILE = "file"  # value: "kind:file_id:name" (a photo, document, voice note...)
+    FORWARD = "forward"  # value: JSON with the original send time, a SHA-256 and any file
     OTHER = "other"
 
 
@@ -78,15 +81,24 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     wipe: bool = False
     forget: bool = False
+    effects: tuple[str, ...] = ()  # for the edge: "scrub", "cleanup", "export"
 
 
 @dataclass(frozen=True)
 class Context:
-    """What screens may depend on besides the session: the time and the services directory."""
+    """What one event is handled with besides the session.
+
+    `diary` is the person's diary (None where there is none); callbacks may add `effects`
+    for the edge and a `notice` shown at the top of the next screen.
+    """
 
     now: datetime
     directory: Directory
     languages: tuple[str, ...] = ("en",)
+    diary: DiaryPort | None = None
+    lang: str = "en"  # the language the person reads: typed dates are parsed in it
+    effects: list[str] = field(default_factory=list)
+    notice: list[Text] = field(default_factory=list)
 
 
 # The buttons every screen ends with: the emergency screen and the quick exit.

@@ -119,7 +119,7 @@ def summary_screen(session: Session, ctx: Context) -> Screen:
     )
 
 
-def enter(session: Session, arg: str) -> bool:
+def enter(session: Session, arg: str, ctx: Context) -> bool:
     """Start the screening at the first question."""
     if arg:
         return False

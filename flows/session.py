@@ -30,6 +30,10 @@ class Session:
     wipe_after: int = DEFAULT_WIPE_AFTER
     sound: bool = False
     lang_offered: bool = False
+    diary_open: bool = False
+    entry: int = 0
+    back_to: str = ""
+    tracked: list[int] = field(default_factory=list)  # message ids of the entry being written
 
     def cleared(self) -> Session:
         """After leaving: the conversation is gone, only the person's settings stay."""
@@ -63,6 +67,7 @@ class Session:
         session.answers = {
             str(k): str(v) for k, v in session.answers.items() if isinstance(v, str)
         }
+        session.tracked = [i for i in session.tracked if isinstance(i, int)][-200:]
         if session.wipe_after not in WIPE_CHOICES:
             session.wipe_after = DEFAULT_WIPE_AFTER
         return session
@@ -79,4 +84,8 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "w": ("wipe_after", DEFAULT_WIPE_AFTER),
     "n": ("sound", False),
     "o": ("lang_offered", False),
+    "d": ("diary_open", False),
+    "e": ("entry", 0),
+    "b": ("back_to", ""),
+    "k": ("tracked", []),
 }

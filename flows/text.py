@@ -44,9 +44,10 @@ class Clock:
 
 @dataclass(frozen=True)
 class CalendarDate:
-    """A date, formatted for the user's locale."""
+    """A date, formatted for the locale: "long" (29 December 2026) or "short" (29/12/2026)."""
 
     value: date
+    style: str = "long"
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def topic_flow(
             body = (*body, _("Page %(page)s of %(pages)s", page=page + 1, pages=len(pages)))
         return Screen(body, (tuple(nav), (MENU, *SAFETY_ROW)))
 
-    def enter(session: Session, arg: str) -> bool:
+    def enter(session: Session, arg: str, ctx: Context) -> bool:
         """Open the menu, or a topic directly ("open:advice:mute")."""
         if arg and arg not in topics:
             return False

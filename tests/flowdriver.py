@@ -5,10 +5,12 @@ Every step round-trips the session through JSON, as the store does.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 
 from bot.i18n import Catalogs, Translator
+from flows.diary_model import MemoryDiary
 from flows.engine import Engine
 from flows.screen import Event, Kind, Screen
 from flows.services import DEFAULT_SERVICES_FILE, load_services
@@ -38,11 +40,16 @@ class FlowDriver:
         self.screen: Screen | None = None
         self.tr: Translator = catalogs().translator(lang)
         self.ended = False
+        self.diary = MemoryDiary()
+        self.effects: tuple[str, ...] = ()
         self.command("start")
 
     def _apply(self, event: Event) -> FlowDriver:
         restored = Session.from_json(self.session.to_json())
-        outcome = engine().handle(restored, event, self.now)
+        outcome = engine().handle(
+            restored, event, self.now, diary=self.diary, lang=self.tr.lang
+        )
+        self.effects = outcome.effects
         self.session = outcome.session
         self.ended = outcome.wipe
         self.screen = outcome.replies[-1].screen if outcome.replies else None
@@ -59,6 +66,15 @@ class FlowDriver:
     def type(self, text: str) -> FlowDriver:
         """Type text that matches no button."""
         return self._apply(Event(Kind.TEXT, text))
+
+    def send_file(self, kind: str, file_id: str, name: str = "") -> FlowDriver:
+        """Send a photo, document, voice note..."""
+        return self._apply(Event(Kind.FILE, f"{kind}:{file_id}:{name}"))
+
+    def forward(self, text: str, sent_at: datetime, sha256: str) -> FlowDriver:
+        """Forward a message the person received."""
+        payload = {"sent_at": sent_at.isoformat(), "sha256": sha256, "text": text}
+        return self._apply(Event(Kind.FORWARD, json.dumps(payload)))
 
     def other(self) -> FlowDriver:
         """Send a sticker, photo or anything else that is not text."""

@@ -7,6 +7,7 @@ import re
 from collections import deque
 from datetime import UTC, datetime
 
+from flows.diary_model import MemoryDiary
 from flows.screen import Event, Kind, Screen
 from flows.session import Session
 from tests.flowdriver import catalogs, engine
@@ -19,23 +20,36 @@ CALLBACK_LIMIT = 64
 def position(session: Session) -> str:
     """Where a session is, ignoring its answers (which only change the summary's content)."""
     data = json.loads(session.to_json())
-    for key in ("a", "m", "w", "n", "l", "o"):  # answers, screen id and settings
+    for key in ("a", "m", "w", "n", "l", "o", "k", "e"):  # answers, ids and settings
         data.pop(key, None)
     return json.dumps(data, sort_keys=True)
+
+
+# What a person may type or send on the diary's screens: text, a time, a date, a PIN, a file.
+TYPED = [
+    Event(Kind.TEXT, "Outside the station"), Event(Kind.TEXT, "09:15"),
+    Event(Kind.TEXT, "02/11/2026 09:15"), Event(Kind.TEXT, "2468"),
+    Event(Kind.FILE, "photo:AgACAgQ:"),
+]
 
 
 def crawl() -> list[tuple[Session, Screen]]:
     """Every (session, screen) reachable from /start by tapping buttons, breadth first."""
     start = Session()
+    diary = MemoryDiary()
     first = engine().handle(start, Event(Kind.COMMAND, "start"), NOW)
     seen = {position(first.session)}
     found: list[tuple[Session, Screen]] = [(first.session, first.replies[-1].screen)]
     queue = deque([(first.session, first.replies[-1].screen)])
     while queue:
         session, screen = queue.popleft()
-        for action in sorted(screen.actions()):
+        events = [Event(Kind.ACTION, action) for action in sorted(screen.actions())]
+        if session.state.startswith("diary."):
+            events += TYPED
+        for event in events:
+            action = event.value if event.kind is Kind.ACTION else event.kind.value
             copy = Session.from_json(session.to_json())
-            outcome = engine().handle(copy, Event(Kind.ACTION, action), NOW)
+            outcome = engine().handle(copy, event, NOW, diary=diary)
             if outcome.wipe:
                 continue
             key = position(outcome.session) + action * (action in ("sos", "resume"))

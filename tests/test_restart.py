@@ -43,6 +43,11 @@ def live_screen(api: FakeBotApi) -> dict:
     return with_keyboard[-1]
 
 
+def last_text(api: FakeBotApi) -> str:
+    """The text of the bot's latest message in the test chat."""
+    return (api.last_bot_message(CHAT) or {}).get("text") or ""
+
+
 def tap(api: FakeBotApi, label: str, expect: str) -> None:
     """Tap a button on the live screen and wait until the screen shows `expect`."""
     screen = live_screen(api)
@@ -122,3 +127,24 @@ def test_killed_in_the_middle_of_a_wipe_the_chat_is_wiped_after_restart(api, tmp
         bot.terminate()
         bot.wait(15)
     assert "Traceback" not in log.read_text()
+
+
+def test_a_saved_entry_survives_sigkill_right_after_saved(api, tmp_path):
+    log = tmp_path / "bot.log"
+    bot = start_bot(api, tmp_path, log)
+    try:
+        api.user_sends(CHAT, "/diary")
+        api.wait_for(lambda a: "Your diary" in last_text(a), 30)
+        api.user_sends(CHAT, "Parked outside my flat again, 22:40")
+        api.wait_for(lambda a: last_text(a) == "Saved: incident 1", 20)
+    finally:
+        bot.send_signal(signal.SIGKILL)  # straight after "Saved"
+        bot.wait(10)
+    bot = start_bot(api, tmp_path, log)
+    try:
+        tap(api, "My incidents", "Incidents saved: 1")
+        tap(api, "#1", "Parked outside my flat again, 22:40")
+    finally:
+        bot.terminate()
+        bot.wait(15)
+    assert (tmp_path / "diary.key").stat().st_mode & 0o777 == 0o600

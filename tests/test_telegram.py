@@ -206,7 +206,7 @@ async def test_the_command_menu_and_descriptions_are_set_in_every_language(api, 
     languages = catalogs().languages
     assert [c.get("language_code") for c in calls] == [None, *languages]
     assert [c["command"] for c in calls[0]["commands"]] == [
-        "start", "menu", "exit", "help", "settings", "privacy", "forget", "language"
+        "start", "menu", "exit", "help", "settings", "privacy", "forget", "language", "diary"
     ]
     described = {c.get("language_code") for c in api.calls_to("setMyDescription")}
     assert described == {None, *languages}

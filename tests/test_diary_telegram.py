@@ -1,0 +1,186 @@
+"""The diary through the real bot: python-telegram-bot over HTTP to the fake Bot API, an
+encrypted SQLite diary, attachments, forwarded messages, cleanup, PIN, export, forget."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from telegram import Update
+from telegram.ext import Application
+
+from bot.conversation import Conversation
+from bot.diary_store import Diaries
+from bot.logs import Pseudonyms
+from bot.storage import Store
+from bot.telegram_app import build_application
+from tests.botclient import BotClient
+from tests.fakeapi import FakeBotApi
+from tests.flowdriver import catalogs, engine
+
+TOKEN = "123456:DIARY-token-for-the-fake-api-000000"
+KEY = bytes(range(32))
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    db = Store(tmp_path / "bot.sqlite3")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+async def application(api, store) -> AsyncIterator[Application]:
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"k"),
+        diaries=Diaries(store, KEY),
+    )
+    app = build_application(TOKEN, api.base_url, conversation)
+    async with app:
+        yield app
+
+
+@pytest.fixture
+def client(api, application) -> BotClient:
+    return BotClient(api, application, chat_id=7300)
+
+
+def diary_of(application: Application, chat_id: int):
+    return application.bot_data["conversation"].diaries.for_chat(chat_id)
+
+
+async def send_photo(client: BotClient) -> str:
+    update = client.api.user_sends_photo(client.chat_id)
+    await client.application.process_update(Update.de_json(update, client.application.bot))
+    return update["message"]["photo"][-1]["file_id"]
+
+
+async def guided_entry(client: BotClient) -> str:
+    await client.send("/diary")
+    await client.click("Add an incident")
+    await client.click("Just now")
+    await client.send("Acacia Road bus stop")
+    await client.send("Stood across the road and took photos of me")
+    await client.send("My ex-partner")
+    await client.click("8")  # hanging around
+    await client.click("Done")
+    await client.send("Frightened")
+    await client.click("Skip")
+    file_id = await send_photo(client)
+    await client.click("Done")
+    return file_id
+
+
+async def test_a_guided_entry_is_saved_and_its_messages_leave_the_chat(client, api, application):
+    await client.send("/start")
+    before = {m["message_id"] for m in api.chat(client.chat_id)}
+    file_id = await guided_entry(client)
+    assert "Acacia Road bus stop" in client.screen_text
+    await client.click("Save")
+    left = [m for m in api.chat(client.chat_id) if m["message_id"] not in before]
+    texts = [m.get("text") for m in left]
+    assert texts[-1] == "Saved: incident 1"
+    for typed in ("Acacia Road bus stop", "Frightened", "My ex-partner"):
+        assert typed not in texts  # the person's entry messages were deleted
+    assert not [m for m in left if m.get("photo")]
+    entry = diary_of(application, client.chat_id).get(1)
+    assert entry.where == "Acacia Road bus stop"
+    assert entry.evidence[0].file_id == file_id  # kept as Telegram's file id, not a copy
+
+
+async def test_the_database_never_holds_the_entry_in_plain_text(client, store):
+    await guided_entry(client)
+    await client.click("Save")
+    store.close()
+    raw = b"".join(p.read_bytes() for p in store.path.parent.glob("bot.sqlite3*"))
+    for text in ("Acacia Road", "took photos of me", "Frightened"):
+        assert text.encode() not in raw
+
+
+async def test_a_forwarded_message_keeps_its_origin_time_and_a_hash(client, api, application):
+    await client.send("/diary")
+    sent = datetime(2026, 11, 29, 23, 12, tzinfo=UTC)
+    update = {
+        "message": {
+            "message_id": 900, "date": int(NOW.timestamp()),
+            "chat": {"id": client.chat_id, "type": "private", "first_name": "Alex"},
+            "from": {"id": client.chat_id, "is_bot": False, "first_name": "Alex"},
+            "text": "I know where you are tonight",
+            "forward_origin": {
+                "type": "hidden_user", "sender_user_name": "Someone",
+                "date": int(sent.timestamp()),
+            },
+        }
+    }
+    await application.process_update(Update.de_json(api.push_update(update), application.bot))
+    entry = diary_of(application, client.chat_id).get(1)
+    assert entry.forwarded.sent_at == sent
+    expected = hashlib.sha256(b"I know where you are tonight\n").hexdigest()
+    assert entry.forwarded.sha256 == expected
+    assert entry.what == "I know where you are tonight"
+
+
+async def test_a_saved_entry_survives_a_new_process(api, store, tmp_path, client):
+    await client.send("/diary")
+    await client.send("Waiting at the gate")
+    store.close()  # the process is gone; a new one opens the same file with the same key
+    reopened = Store(store.path)
+    assert Diaries(reopened, KEY).for_chat(client.chat_id).get(1).what == "Waiting at the gate"
+    reopened.close()
+
+
+async def test_a_typed_pin_is_deleted_and_five_wrong_ones_lock_the_diary(client, api, application):
+    await client.send("/diary")
+    await client.click("Set a PIN")
+    await client.send("4821")
+    assert "4821" not in [m.get("text") for m in api.chat(client.chat_id)]
+    await client.click("Lock")
+    for _ in range(5):
+        await client.send("1111")
+    assert "Too many wrong tries" in client.screen_text
+    await client.send("4821")
+    assert "Your diary is locked" in client.screen_text
+    assert not [m for m in api.chat(client.chat_id) if m.get("text") in ("1111", "4821")]
+
+
+async def test_quick_exit_keeps_the_diary_and_forget_erases_it(client, api, store, application):
+    await client.send("/diary")
+    await client.send("He rang eleven times tonight")  # a quick note
+    await client.send("/exit")
+    assert api.chat(client.chat_id) == []
+    assert diary_of(application, client.chat_id).get(1).what == "He rang eleven times tonight"
+    await client.send("/forget")
+    await client.click("Yes, delete everything")
+    assert store.rows_about(client.chat_id) == 0
+    assert diary_of(application, client.chat_id).entries() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+async def test_export_sends_a_pdf_and_a_csv_that_the_quick_exit_removes(api, application, lang):
+    client = BotClient(api, application, chat_id=7400 + len(lang), language=lang)
+    await client.send("/start")
+    await client.send("/diary")
+    await client.send("Left a note on my car: 'I'm watching'")  # a quick note
+    await client.send("/diary")
+    await client.click("📄")  # Export
+    await client.click("📄")  # Send PDF and CSV
+    documents = [c for c in api.calls if c.method == "sendDocument"]
+    names = sorted(f.filename for f in api.files.values())
+    assert len(documents) == 2 and names == ["diary.csv", "diary.pdf"]
+    pdf = next(f for f in api.files.values() if f.filename == "diary.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "car" in text
+    await client.send("/exit")
+    assert api.chat(client.chat_id) == []
