@@ -7,7 +7,6 @@ import json
 import secrets
 import sqlite3
 import stat
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -49,13 +48,6 @@ FULL = Entry(
     ),
     forwarded=Forwarded(datetime(2025, 2, 27, 8, 5, 3, 120000, tzinfo=UTC), "ab" * 32, "J. Doe"),
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    db = Store(tmp_path / "bot.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture
@@ -358,12 +350,20 @@ def test_forget_leaves_no_row_about_the_chat_including_the_diary(store, diaries)
 
 def test_a_quick_exit_wipe_keeps_the_diary(store, diaries):
     diary = fill(store, diaries, 1)
-    store.begin_wipe(1, None, NOW.timestamp())
+    store.begin_wipe(1, Session().cleared(), NOW.timestamp())  # the quick exit keeps settings
     store.end_wipe(1)
-    assert store.load(1) is None and store.deletable(1, NOW.timestamp()) == []
+    assert store.load(1) == Session() and store.deletable(1, NOW.timestamp()) == []
     assert diary.entries() == [FULL.with_(number=1, created_at=NOW)]
     assert diary.draft() == note("half") and diary.try_pin(PIN, NOW).ok
-    assert store.rows_about(1) == 3
+    assert store.rows_about(1) == 4  # settings, and the diary's entry, draft and PIN
+
+
+def test_a_forget_wipe_erases_the_diary_too(store, diaries):
+    diary = fill(store, diaries, 1)
+    store.begin_wipe(1, None, NOW.timestamp())  # /forget
+    store.end_wipe(1)
+    assert store.rows_about(1) == 0
+    assert diary.entries() == [] and diary.draft() is None and not diary.has_pin()
 
 
 def test_a_version_2_database_is_upgraded_keeping_its_sessions(tmp_path):

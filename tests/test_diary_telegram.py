@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -20,25 +19,11 @@ from bot.logs import Pseudonyms
 from bot.storage import Store
 from bot.telegram_app import build_application
 from tests.botclient import BotClient
-from tests.fakeapi import FakeBotApi
 from tests.flowdriver import catalogs, engine
 
 TOKEN = "123456:DIARY-token-for-the-fake-api-000000"
 KEY = bytes(range(32))
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    db = Store(tmp_path / "bot.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -14,7 +13,6 @@ from babel.messages.pofile import read_po
 from bot.conversation import Conversation
 from bot.i18n import LOCALES_DIR, LRI, RLM
 from bot.logs import Pseudonyms
-from bot.storage import Store
 from bot.telegram_app import build_application
 from bot.typed import normalise, typed_action
 from flows.check import sign_screen
@@ -26,8 +24,8 @@ from flows.signs import CONTEXT, YES_NO_UNSURE
 from flows.text import P_
 from flows.words import ANSWER_WORDS
 from tests.botclient import BotClient
-from tests.fakeapi import FakeBotApi, parse_html
-from tests.flowdriver import catalogs, engine
+from tests.fakeapi import parse_html
+from tests.flowdriver import FlowDriver, catalogs, engine
 from tests.test_every_screen import SCREENS
 from tools.catalogs import check, problems
 
@@ -141,21 +139,13 @@ def test_left_to_right_screens_have_no_direction_marks():
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def application(api, tmp_path: Path) -> AsyncIterator[object]:
-    store = Store(tmp_path / "bot.sqlite3")
+async def application(api, store) -> AsyncIterator[object]:
     conversation = Conversation.create(
         engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"k")
     )
     app = build_application(TOKEN, api.base_url, conversation)
     async with app:
         yield app
-    store.close()
 
 
 def english_sentences() -> set[str]:
@@ -237,3 +227,39 @@ async def test_language_can_be_changed_at_any_time(api, application):
     tr = catalogs().translator("cy")
     welsh_menu = menu_screen(Session(), engine().context(NOW))
     assert client.screen_text == tr.screen(welsh_menu.body, markup=False)
+
+
+def test_the_terminal_chat_speaks_the_chosen_language():
+    from tests.test_config_storage import run_bot  # noqa: PLC0415
+
+    result = run_bot("chat", "--lang", "pl", env={}, stdin="/exit\n")
+    assert result.returncode == 0, result.stderr
+    tr = catalogs().translator("pl")
+    assert tr.label(menu_screen(Session(), engine().context(NOW)).body[0]) in result.stdout
+    assert run_bot("chat", "--lang", "xx", env={}, stdin="").returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "wednesday"), [("pl", "środa"), ("ur", "بدھ"), ("cy", "Dydd Mercher")]
+)
+def test_helpline_hours_are_in_the_language_and_uk_time(lang, wednesday):
+    driver = FlowDriver(now=NOW, lang=lang).action("open:helplines")
+    driver.action("service:national_stalking_helpline")
+    assert wednesday in driver.text
+    assert "20:00" in driver.text
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+@pytest.mark.parametrize("answers", ["n" * 11, "y" + "n" * 10, "yy" + "n" * 9, "y" * 11])
+def test_sdash_summaries_read_in_every_language(lang, answers):
+    driver = FlowDriver(now=NOW, lang=lang).action("open:sdash")
+    for index, code in enumerate(answers):
+        driver.action(f"answer:{index}:{code}")
+    text = driver.text
+    assert driver.state == "sdash.summary"
+    assert "%(" not in text and "020 3866 4107" in text
+    if lang != "en":
+        english = FlowDriver(now=NOW).action("open:sdash")
+        for index, code in enumerate(answers):
+            english.action(f"answer:{index}:{code}")
+        assert text != english.text

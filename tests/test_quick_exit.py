@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from telegram.ext import Application
@@ -24,19 +23,6 @@ MINUTE = 0.05  # seconds: the 5-minute choice clears after 0.25 s
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    db = Store(tmp_path / "bot.sqlite3")
-    yield db
-    db.close()
 
 
 def make_app(api: FakeBotApi, store: Store, decoy: str | None = None) -> Application:

@@ -7,22 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.fakeapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "654321:RESTART-test-token-000000000000000"
 CHAT = 7007
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def start_bot(api: FakeBotApi, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:

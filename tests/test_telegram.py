@@ -6,7 +6,6 @@ import io
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -20,19 +19,6 @@ from tests.flowdriver import catalogs, engine
 
 TOKEN = "123456:TEST-token_for-the-fake-api-000000"
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    db = Store(tmp_path / "bot.sqlite3")
-    yield db
-    db.close()
 
 
 @pytest.fixture
