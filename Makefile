@@ -4,12 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean
+.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean fonts
 
-run: $(STAMP) catalogs
+run: $(STAMP) catalogs fonts
 	$(PY) -m bot $(ARGS)
 
-test: $(STAMP) catalogs
+test: $(STAMP) catalogs fonts
 	$(PY) -m ruff check .
 	$(PY) -m tools.catalogs check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -33,12 +33,17 @@ update-catalogs: $(STAMP)
 check-catalogs: $(STAMP)
 	$(PY) -m tools.catalogs check
 
+# The Noto fonts of the diary PDF (SIL Open Font License): copied or fetched, not committed.
+fonts: $(STAMP)
+	$(PY) -m tools.fonts
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-bench: $(STAMP) catalogs
+bench: $(STAMP) catalogs fonts
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.wipe
+	$(PY) -m benchmarks.diary
 
 clean:
 	rm -rf $(VENV) data

@@ -115,7 +115,9 @@ class Translator:
         if isinstance(value, Clock):
             return self._isolate(format_time(value.value, "HH:mm", locale=self.locale))
         if isinstance(value, CalendarDate):
-            return self._isolate(format_date(value.value, value.style, locale=self.locale))
+            # Not isolated: "29 ديسمبر 2026" must read right to left with its month name;
+            # the digits of "29/12/2026" keep their order without help.
+            return format_date(value.value, value.style, locale=self.locale)
         if isinstance(value, Percent):
             return self._isolate(format_percent(value.fraction, locale=self.locale))
         if isinstance(value, bool):

@@ -12,6 +12,7 @@ read and changed only through the DiaryPort the edge provides.
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -106,10 +107,17 @@ def is_locked(event: EventData) -> bool:
     return diary_of(event).has_pin() and not session_of(event).diary_open
 
 
+def pin_of(event: EventData) -> str:
+    """The typed PIN with any script's digits as 0-9: "١٢٣٤" and "1234" are the same PIN."""
+    return "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in arg_of(event).strip()
+    )
+
+
 def is_right_pin(event: EventData) -> bool:
     """The typed PIN opens the diary; otherwise say how many tries are left."""
     context = context_of(event)
-    result = diary_of(event).try_pin(arg_of(event).strip(), context.now)
+    result = diary_of(event).try_pin(pin_of(event), context.now)
     if not result.ok:
         if result.locked_until:
             until = result.locked_until.astimezone(UK).time().replace(second=0, microsecond=0)
@@ -121,8 +129,8 @@ def is_right_pin(event: EventData) -> bool:
 
 def is_valid_new_pin(event: EventData) -> bool:
     """A new PIN is 4 to 8 digits."""
-    pin = arg_of(event).strip()
-    if pin.isdigit() and 4 <= len(pin) <= 8:
+    pin = pin_of(event)
+    if pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8:
         return True
     notice(event, _("Please type 4 to 8 digits."))
     return False
@@ -130,18 +138,12 @@ def is_valid_new_pin(event: EventData) -> bool:
 
 def is_a_time_today(event: EventData) -> bool:
     """The typed time is understood (in the person's locale) and not in the future."""
-    if _parse_moment(event, day_given=False) is None:
-        notice(event, _("Please type a time, like the example."))
-        return False
-    return True
+    return _parse_moment(event, day_given=False) is not None
 
 
 def is_a_day_and_time(event: EventData) -> bool:
     """The typed date (and optional time) is understood and not in the future."""
-    if _parse_moment(event, day_given=True) is None:
-        notice(event, _("Please type a date and time, like the example."))
-        return False
-    return True
+    return _parse_moment(event, day_given=True) is not None
 
 
 def is_returning_to_review(event: EventData) -> bool:
@@ -183,6 +185,16 @@ def has_other_entries(event: EventData) -> bool:
 # --- callbacks ------------------------------------------------------------------------------
 
 
+def ask_for_time(event: EventData) -> None:
+    """The typed time was not understood: ask again, once."""
+    notice(event, _("Please type a time, like the example."))
+
+
+def ask_for_day(event: EventData) -> None:
+    """The typed date was not understood: ask again, once."""
+    notice(event, _("Please type a date and time, like the example."))
+
+
 def open_diary(event: EventData) -> None:
     """The PIN was right: the diary is open for this session."""
     session_of(event).diary_open = True
@@ -196,7 +208,7 @@ def scrub(event: EventData) -> None:
 
 def set_pin(event: EventData) -> None:
     """Protect the diary with the new PIN."""
-    diary_of(event).set_pin(arg_of(event).strip())
+    diary_of(event).set_pin(pin_of(event))
     session_of(event).diary_open = True
     effect(event, "scrub")
     notice(event, _("Your PIN is set. Keep it safe: nobody can open the diary without it."))
@@ -453,7 +465,9 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "today", "source": WHEN, "dest": WHEN_TODAY},
     {"trigger": "another_day", "source": WHEN, "dest": WHEN_DAY},
     *_onward("input", WHEN_TODAY, WHERE, [is_a_time_today], [keep_moment]),
+    {"trigger": "input", "source": WHEN_TODAY, "dest": None, "after": [ask_for_time]},
     *_onward("input", WHEN_DAY, WHERE, [is_a_day_and_time], [keep_moment]),
+    {"trigger": "input", "source": WHEN_DAY, "dest": None, "after": [ask_for_day]},
     {"trigger": "back", "source": [WHEN_TODAY, WHEN_DAY], "dest": WHEN},
     *_back(WHEN, MENU),
     *_onward("input", WHERE, WHAT, [is_text], [keep_text]),

@@ -77,7 +77,8 @@ class Engine:
             return self._action(session, event.value, current, ctx)
         flow = self._flow_of(session.state)
         if event.kind in INPUT and flow.accepts_input:
-            flow.fire(session, "input", event.value, ctx, kind=event.kind)
+            if not flow.fire(session, "input", event.value, ctx, kind=event.kind):
+                ctx.notice.append(REMINDER if event.kind is Kind.TEXT else CANNOT_READ)
             return self._result(session, ctx, fresh=True)
         note = REMINDER if event.kind is Kind.TEXT else CANNOT_READ
         return Outcome(session, [Reply(Screen((note, *current.body), current.buttons), fresh=True)])

@@ -16,7 +16,7 @@ PRIVACY_BODY: tuple[Block, ...] = (
             _("your diary, if you keep one: encrypted, until you delete it. The quick exit keeps it; /forget deletes it"),
         )
     ),
-    _("It never keeps what you type, your name or your phone number. Only the team that runs this service can see what is kept."),
+    _("Outside your diary, it never keeps what you type, your name or your phone number. Only the team that runs this service can see what is kept."),
     _("✖ Exit or /exit deletes the messages in this chat and your answers. /forget deletes everything, settings too."),
 )
 

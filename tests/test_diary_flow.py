@@ -231,3 +231,22 @@ def test_the_quick_exit_keeps_the_diary():
     fill(driver, 1)
     driver.command("exit")
     assert driver.ended and driver.diary.get(1) is not None
+
+
+@pytest.mark.parametrize(
+    ("set_as", "typed"), [("١٢٣٤", "1234"), ("1234", "١٢٣٤"), ("۱۲۳۴", "1234")]
+)
+def test_a_pin_is_the_same_in_any_scripts_digits(set_as, typed):
+    driver = diary().click("Set a PIN").type(set_as).click("Lock").type(typed)
+    assert driver.state == "diary.menu"
+
+
+def test_a_time_not_understood_is_asked_for_once():
+    driver = diary().click("Add an incident").click("Earlier today").type("half past")
+    assert driver.text.count("Please type a time") == 1
+
+
+def test_a_file_sent_where_text_is_expected_gets_one_gentle_line():
+    driver = diary().click("Add an incident").click("Just now").send_file("photo", "AgAC")
+    assert driver.state == "diary.where"
+    assert driver.text.count("I can only read text") == 1

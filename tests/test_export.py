@@ -14,6 +14,10 @@ How the PDF text is checked (pypdf's extract_text):
   while each word keeps its letters in logical order. Words found anywhere survive all
   three; whole sentences would not. (pypdf's "layout" mode keeps the gaps but returns
   right-to-left words with their letters reversed, so it is not used.)
+- In a non-Latin word up to three ASCII characters may sit between two letters: fpdf2
+  writes no ToUnicode entry for the extra glyphs HarfBuzz makes of one cluster (a
+  two-part Bengali vowel sign, a conjunct), and pypdf returns their raw codes (see
+  `pattern`). Copying such text out of the PDF shows the same stray characters.
 - File ids and hashes are single long words: they are looked for in the text with all
   whitespace removed, so a wrap inside one would not hide it.
 

@@ -73,3 +73,10 @@ def test_a_bare_ampersand_is_escaped_for_telegram_but_entities_are_kept():
     assert tr.text(_("Safety & emergency")) == "Safety &amp; emergency"
     assert tr.text(_("A &amp; B &lt;3")) == "A &amp; B &lt;3"
     assert tr.text(_("Safety & emergency"), markup=False) == "Safety & emergency"
+
+
+def test_dates_are_not_forced_left_to_right_in_arabic():
+    tr = Translator("ar", NullTranslations())
+    text = tr.text(_("%(d)s", d=CalendarDate(date(2026, 12, 29))))
+    assert LRI not in text and "ديسمبر" in text
+    assert tr.text(_("%(p)s", p=Phone("0808 802 0300"))).startswith(LRI)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -263,3 +264,10 @@ def test_sdash_summaries_read_in_every_language(lang, answers):
         for index, code in enumerate(answers):
             english.action(f"answer:{index}:{code}")
         assert text != english.text
+
+
+def test_the_readme_shows_the_current_translation_status():
+    from tools.catalogs import status_table  # noqa: PLC0415
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert status_table() in readme, "update the README with `python -m tools.catalogs status`"
