@@ -17,6 +17,7 @@ from flows.text import Text, _
 
 SETTINGS = "settings"
 PRIVACY = "privacy"
+LIMITS = "privacy.limits"
 FORGET = "forget"
 
 WIPE_LABELS: dict[int, Text] = {
@@ -49,8 +50,10 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "sound", "source": SETTINGS, "dest": None, "after": [toggle_sound]},
     {"trigger": "privacy", "source": SETTINGS, "dest": PRIVACY},
     {"trigger": "back", "source": PRIVACY, "dest": SETTINGS},
+    {"trigger": "limits", "source": PRIVACY, "dest": LIMITS},
+    {"trigger": "back", "source": LIMITS, "dest": PRIVACY},
     {"trigger": "back", "source": FORGET, "dest": PRIVACY},
-    {"trigger": "forget", "source": PRIVACY, "dest": FORGET},
+    {"trigger": "forget", "source": [PRIVACY, LIMITS], "dest": FORGET},
 ]
 
 
@@ -103,9 +106,19 @@ def privacy_screen(session: Session, ctx: Context) -> Screen:
                 "Unless you change it in /settings, the chat clears itself after %(time)s.",
                 time=WIPE_LABELS[DEFAULT_WIPE_AFTER],
             ),
-            *PRIVACY_LIMITS,
         ),
-        ((back(), Button(_("🗑 Forget me"), "forget")), (MENU, *SAFETY_ROW)),
+        (
+            (Button(_("What the bot cannot do ▶"), "limits"),),
+            (back(), Button(_("🗑 Forget me"), "forget")),
+            (MENU, *SAFETY_ROW),
+        ),
+    )
+
+
+def limits_screen(session: Session, ctx: Context) -> Screen:
+    """The limits, stated plainly."""
+    return Screen(
+        PRIVACY_LIMITS, ((back(), Button(_("🗑 Forget me"), "forget")), (MENU, *SAFETY_ROW))
     )
 
 
@@ -130,7 +143,8 @@ def enter(session: Session, arg: str, ctx: Context) -> bool:
 
 FLOW = Flow(
     "privacy",
-    {SETTINGS: settings_screen, PRIVACY: privacy_screen, FORGET: forget_screen},
+    {SETTINGS: settings_screen, PRIVACY: privacy_screen, LIMITS: limits_screen,
+     FORGET: forget_screen},
     enter,
     TABLE,
 )

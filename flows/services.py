@@ -11,6 +11,7 @@ library for England (England and Wales share their bank holidays).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -302,10 +303,8 @@ def _parse_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
+        with contextlib.suppress(ValueError):  # 2026-02-31 has the shape but is no date
             return date.fromisoformat(value)
-        except ValueError:
-            pass
     raise _EntryError(f'checked.on {_show(value)} is not a date written "YYYY-MM-DD"')
 
 

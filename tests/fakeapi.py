@@ -13,6 +13,7 @@ parameters (getMe) have an empty body and no content type. JSON bodies are accep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import json
@@ -302,6 +303,13 @@ def _close_tag(stack: list[_Open], name: str, here: int, offset: int, done: list
 
 
 # --- the fake itself --------------------------------------------------------------------------
+
+
+def _in_event_loop() -> bool:
+    """True when called from a running asyncio loop (where blocking would freeze it)."""
+    with contextlib.suppress(RuntimeError):
+        return asyncio.get_running_loop() is not None
+    return False
 
 
 class FakeBotApi:
@@ -747,11 +755,7 @@ class FakeBotApi:
 
         This blocks the calling thread: from async tests use ``await api.wait_for_async(...)``.
         """
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-        else:
+        if _in_event_loop():
             raise RuntimeError("wait_for would block the event loop; use wait_for_async")
         deadline = time.monotonic() + timeout
         with self._cond:

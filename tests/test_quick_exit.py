@@ -233,8 +233,8 @@ async def test_messages_are_silent_unless_sounds_are_turned_on(client, api):
 async def test_privacy_says_what_is_kept_the_default_and_the_limits(client):
     await client.send("/privacy")
     text = client.screen_text
-    for fragment in (
-        "never their words", "48 hours", "after 15 minutes", "chat list",
-        "not end-to-end encrypted", "/forget",
-    ):
+    for fragment in ("never their words", "48 hours", "after 15 minutes", "/forget", "diary"):
         assert fragment in text
+    await client.click("What the bot cannot do")
+    for fragment in ("chat list", "48 hours", "not end-to-end encrypted", "Screenshots"):
+        assert fragment in client.screen_text
