@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.autowipe import AutoWipe
@@ -147,9 +147,16 @@ class Conversation:
             await self._delete(bot, chat.id, incoming)  # a typed PIN leaves the chat at once
         query = update.callback_query
         tapped = query.message.message_id if query and query.message else 0
-        for reply in outcome.replies:
-            await self._show(bot, chat.id, session, reply, tr=tr, tapped=tapped)
-            tapped = 0
+        try:
+            for reply in outcome.replies:
+                await self._show(bot, chat.id, session, reply, tr=tr, tapped=tapped)
+                tapped = 0
+        except Forbidden:
+            # They blocked the bot: forget the conversation; their diary stays theirs.
+            log.info("chat %s: blocked the bot; forgotten", self.pseudonyms.of(chat.id))
+            self.autowipe.schedule(jobs, chat.id, None)
+            self.store.forget_conversation(chat.id)
+            return
         if "cleanup" in outcome.effects:
             await self._cleanup(bot, chat.id, session)
         if "export" in outcome.effects and diary is not None and self.exporter:

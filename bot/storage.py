@@ -21,6 +21,7 @@ from pathlib import Path
 from flows.session import Session
 
 DELETABLE_FOR = 48 * 3600  # Telegram lets a bot delete messages for 48 hours
+GAP_LIMIT = 50  # the most lost ids the ledger fills in between two it knows
 
 # Each entry moves the schema one version on; PRAGMA user_version records where it is.
 MIGRATIONS: tuple[str, ...] = (
@@ -127,6 +128,12 @@ class Store:
             self._db.execute("SELECT chat_id, wipe_at FROM sessions WHERE wipe_at IS NOT NULL")
         )
 
+    def forget_conversation(self, chat_id: int) -> None:
+        """They blocked the bot: erase the conversation and its ledger; keep the diary."""
+        with self._transaction():
+            for table in ("sessions", "ledger", "pending_wipes"):
+                self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))  # noqa: S608 - fixed names
+
     def delete(self, chat_id: int) -> None:
         """Erase everything stored about a chat."""
         with self._transaction():
@@ -136,10 +143,24 @@ class Store:
     # --- the ledger ------------------------------------------------------------------------
 
     def remember(self, chat_id: int, message_ids: Iterable[int], at: float) -> None:
-        """Note message ids of the chat (ids and times only)."""
+        """Note message ids of the chat (ids and times only).
+
+        Ids in a private chat rise one by one and the bot sees every message the person
+        sends, so a gap since the last noted id is a message of the bot's whose answer was
+        lost (a send that timed out but arrived): it is noted too, so the quick exit
+        deletes it. Gaps are filled up to GAP_LIMIT ids.
+        """
+        ids = sorted({i for i in message_ids if i})
+        if not ids:
+            return
+        last = self._db.execute(
+            "SELECT MAX(message_id) FROM ledger WHERE chat_id = ?", (chat_id,)
+        ).fetchone()[0]
+        if last is not None and 1 < ids[0] - last <= GAP_LIMIT:
+            ids = [*range(last + 1, ids[0]), *ids]
         self._db.executemany(
             "INSERT OR IGNORE INTO ledger (chat_id, message_id, at) VALUES (?, ?, ?)",
-            [(chat_id, message_id, int(at)) for message_id in message_ids if message_id],
+            [(chat_id, message_id, int(at)) for message_id in ids],
         )
 
     def deletable(self, chat_id: int, now: float) -> list[int]:

@@ -14,6 +14,7 @@ from telegram import BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,6 +26,7 @@ from telegram.ext import (
 
 from bot.autowipe import prune_ledger
 from bot.conversation import Conversation
+from bot.requests import RetryingRequest
 from flows.screen import Event, Kind
 from flows.text import Text, _
 
@@ -203,7 +205,9 @@ async def set_commands(application: Application) -> None:
             log.warning("could not set the %s menu: %s", lang or "default", type(error).__name__)
 
 
-def build_application(token: str, base_url: str, conversation: Conversation) -> Application:
+def build_application(
+    token: str, base_url: str, conversation: Conversation, *, backoff: float = 0.5
+) -> Application:
     """The python-telegram-bot Application with every handler registered."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
@@ -215,6 +219,8 @@ def build_application(token: str, base_url: str, conversation: Conversation) -> 
         .token(token)
         .base_url(base_url)
         .defaults(defaults)
+        .request(RetryingRequest(connection_pool_size=16, read_timeout=10.0, backoff=backoff))
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(on_start)
         .build()
     )

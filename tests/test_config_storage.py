@@ -147,3 +147,15 @@ def test_sessions_from_odd_json_fall_back_to_safe_values(raw):
     session = Session.from_json(raw)
     assert isinstance(session.state, str) and isinstance(session.step, int)
     assert all(isinstance(v, str) for v in session.answers.values())
+
+
+def test_the_ledger_fills_gaps_left_by_lost_answers_but_not_huge_ones(tmp_path):
+    store = Store(tmp_path / "bot.sqlite3")
+    store.remember(1, [10], 1e9)
+    store.remember(1, [14], 1e9)  # 11-13: messages whose answers were lost
+    assert store.deletable(1, 1e9) == [10, 11, 12, 13, 14]
+    store.remember(1, [500], 1e9)  # a gap this large is not ours to guess
+    assert store.deletable(1, 1e9)[-2:] == [14, 500]
+    store.forget_conversation(1)
+    assert store.deletable(1, 1e9) == []
+    store.close()

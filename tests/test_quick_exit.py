@@ -30,7 +30,7 @@ def make_app(api: FakeBotApi, store: Store, decoy: str | None = None) -> Applica
         engine(), store, catalogs(), wall_clock, pseudonyms=Pseudonyms(b"k"), decoy=decoy,
         minute=MINUTE,
     )
-    return build_application(TOKEN, api.base_url, conversation)
+    return build_application(TOKEN, api.base_url, conversation, backoff=0.01)
 
 
 @pytest.fixture
@@ -134,7 +134,8 @@ async def test_a_wipe_that_fails_is_finished_at_the_next_start(api, store):
     async with app:
         client = BotClient(api, app)
         await talk_until(client, "sign")
-        api.inject_fault("deleteMessages", error_code=502, description="Bad Gateway")
+        # Every try fails (the request retries 502s four times).
+        api.inject_fault("deleteMessages", error_code=502, description="Bad Gateway", times=4)
         await client.send("/exit")
         assert api.chat(client.chat_id), "the failed wipe left the messages"
         assert store.pending_wipes() == [client.chat_id]

@@ -150,9 +150,9 @@ async def test_in_a_group_the_bot_says_so_once_leaves_and_stores_nothing(api, ap
 
 async def test_a_bot_api_error_is_logged_and_the_bot_carries_on(client, api, caplog):
     await client.send("/start")
-    api.inject_fault("editMessageText", error_code=500, description="Internal Server Error")
+    api.inject_fault("sendMessage", error_code=400, description="Bad Request: chat not found")
     with caplog.at_level(logging.ERROR):
-        await client.click("Safety advice")
+        await client.send("/menu")
     assert any("update failed" in r.getMessage() for r in caplog.records)
     await client.send("/menu")
     assert client.screen_text == "What would you like to do?"
@@ -177,8 +177,8 @@ async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, b
     await client.send("/start")
     await client.send(secret)
     await client.click("Check what")
-    api.inject_fault("editMessageText", error_code=500, description="Internal Server Error")
-    await client.click("No")
+    api.inject_fault("sendMessage", error_code=400, description="Bad Request: chat not found")
+    await client.send("/menu")
     logged = bot_log.getvalue()
     assert ": text -> " in logged and "update failed" in logged  # the log is not empty
     assert Pseudonyms(b"test key").of(client.chat_id) in logged  # a pseudonym, not the id
@@ -205,3 +205,60 @@ async def test_a_failing_command_menu_does_not_stop_the_bot(api, application, ca
     with caplog.at_level(logging.WARNING):
         await set_commands(application)
     assert any("could not set" in r.getMessage() for r in caplog.records)
+
+
+async def test_transient_failures_are_retried_and_every_reply_arrives_once(api, store, tmp_path):
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"k")
+    )
+    app = build_application(TOKEN, api.base_url, conversation, backoff=0.01)
+    async with app:
+        client = BotClient(api, app, chat_id=5100)
+        api.inject_fault("sendMessage", error_code=502, description="Bad Gateway", times=2)
+        await client.send("/start")
+        api.inject_fault("editMessageText", error_code=503, description="Unavailable")
+        await client.click("Check what")
+        api.inject_fault(
+            "sendMessage", error_code=429, description="Too Many Requests: retry after 1",
+            retry_after=1,
+        )
+        await client.send("/menu")
+    texts = [m["text"] for m in api.bot_messages(client.chat_id)]
+    # The welcome (edited into the first question) and the menu: each arrived once.
+    assert texts == ["Are you in danger right now?", "What would you like to do?"]
+    assert len(api.calls_to("sendMessage")) == 2 + 1 + 1 + 1  # 2 failures, 429, then each once
+
+
+async def test_a_lost_answer_still_reaches_the_ledger_so_the_exit_deletes_it(api, store):
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"k")
+    )
+    app = build_application(TOKEN, api.base_url, conversation, backoff=0.01)
+    async with app:
+        client = BotClient(api, app, chat_id=5200)
+        await client.send("/start")
+        # Telegram delivers the message but its answer never comes back: the bot retries.
+        api.inject_delay("sendMessage", 11.0)
+        await client.send("/menu")
+        await client.send("/exit")
+    assert api.chat(client.chat_id) == []
+
+
+async def test_someone_who_blocked_the_bot_is_forgotten_but_keeps_their_diary(api, store):
+    from bot.diary_store import Diaries  # noqa: PLC0415
+    from flows.diary_model import Entry  # noqa: PLC0415
+
+    diaries = Diaries(store, bytes(32))
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"k"), diaries=diaries
+    )
+    app = build_application(TOKEN, api.base_url, conversation, backoff=0.01)
+    async with app:
+        client = BotClient(api, app, chat_id=5300)
+        await client.send("/start")
+        diaries.for_chat(5300).add(Entry(what="kept"), NOW)
+        api.user_blocks_bot(5300)
+        await client.send("/menu")
+    assert store.load(5300) is None
+    assert store.deletable(5300, NOW.timestamp()) == []
+    assert diaries.for_chat(5300).get(1).what == "kept"
