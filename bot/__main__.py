@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from datetime import UTC, datetime
@@ -29,13 +30,15 @@ def now() -> datetime:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("mode", nargs="?", choices=("telegram", "chat"))
+    parser.add_argument("mode", nargs="?", choices=("telegram", "webhook", "chat"))
     parser.add_argument("--lang", default="en", help="language of the terminal chat")
     return parser.parse_args(argv)
 
 
-def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
-    """Long polling until stopped."""
+def run_telegram(
+    settings: Settings, engine: Engine, catalogs: Catalogs, *, webhook: bool = False
+) -> int:
+    """Long polling (or the webhook server) until stopped."""
     from bot.conversation import Conversation  # noqa: PLC0415 - telegram only when needed
     from bot.diary_store import Diaries, load_key  # noqa: PLC0415
     from bot.logs import Pseudonyms  # noqa: PLC0415
@@ -44,6 +47,10 @@ def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
 
     if settings.token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set (needed for `python -m bot telegram`)")
+    if webhook and not settings.webhook_url:
+        raise ConfigError("BOT_WEBHOOK_URL", "is not set (needed for `python -m bot webhook`)")
+    if webhook and not settings.webhook_secret:
+        raise ConfigError("BOT_WEBHOOK_SECRET", "is not set (needed for `python -m bot webhook`)")
     store = Store(settings.database)
     pseudonyms = Pseudonyms.from_file(settings.data_dir / "log.key")
     diaries = Diaries(store, load_key(settings.data_dir, os.environ))
@@ -53,7 +60,16 @@ def run_telegram(settings: Settings, engine: Engine, catalogs: Catalogs) -> int:
     )
     application = build_application(settings.token, settings.api_base_url, conversation)
     try:
-        application.run_polling(allowed_updates=["message", "callback_query", "channel_post"])
+        if webhook:
+            from bot.webhook import serve  # noqa: PLC0415 - tornado only for the webhook
+
+            asyncio.run(serve(
+                application, url=settings.webhook_url or "", secret=settings.webhook_secret or "",
+                listen=settings.webhook_listen, port=settings.webhook_port,
+                metrics=conversation.metrics,
+            ))
+        else:
+            application.run_polling(allowed_updates=["message", "callback_query", "channel_post"])
     finally:
         store.close()
     return 0
@@ -77,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(settings.log_level if mode == "telegram" else "WARNING")
         catalogs = Catalogs()
         engine = Engine(load_services(settings.services_file), catalogs.languages)
-        if mode == "telegram":
-            return run_telegram(settings, engine, catalogs)
+        if mode in ("telegram", "webhook"):
+            return run_telegram(settings, engine, catalogs, webhook=mode == "webhook")
         if args.mode is None:
             print(TERMINAL_NOTE, file=sys.stderr)
         return run_chat(engine, catalogs, args.lang)

@@ -70,6 +70,9 @@ class AutoWipe:
             return
         session = self.store.load(chat_id)
         log.info("auto-clear after the idle time")
+        conversation = context.bot_data.get("conversation")
+        if conversation is not None:
+            conversation.metrics.count("exits")
         await self.wiper.wipe(context.bot, chat_id, session.cleared() if session else None)
 
 

@@ -38,6 +38,10 @@ class Settings:
     services_file: Path
     log_level: str
     decoy: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
 
     @property
     def database(self) -> Path:
@@ -104,6 +108,29 @@ def _decoy(raw: str | None) -> str | None:
     return text or None
 
 
+def _webhook_url(raw: str | None) -> str | None:
+    url = (raw or "").strip()
+    if url and not re.match(r"^https://[^\s/]+(/\S*)?$", url):
+        raise ConfigError("BOT_WEBHOOK_URL", "must be the public https:// address of this server")
+    return url or None
+
+
+def _webhook_secret(raw: str | None) -> str | None:
+    secret = (raw or "").strip()
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        raise ConfigError(
+            "BOT_WEBHOOK_SECRET", "must be 16 to 256 letters, digits, _ or - (Telegram's rule)"
+        )
+    return secret or None
+
+
+def _port(raw: str | None) -> int:
+    text = (raw or "8080").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError("BOT_WEBHOOK_PORT", f"is not a port number: {text!r}")
+    return int(text)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -117,4 +144,8 @@ def load_settings(
         services_file=_services_file(values.get("BOT_SERVICES_FILE")),
         log_level=_log_level(values.get("BOT_LOG_LEVEL")),
         decoy=_decoy(values.get("BOT_DECOY_MESSAGE")),
+        webhook_url=_webhook_url(values.get("BOT_WEBHOOK_URL")),
+        webhook_secret=_webhook_secret(values.get("BOT_WEBHOOK_SECRET")),
+        webhook_listen=(values.get("BOT_WEBHOOK_LISTEN") or "127.0.0.1").strip(),
+        webhook_port=_port(values.get("BOT_WEBHOOK_PORT")),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -21,12 +21,13 @@ from bot.autowipe import AutoWipe
 from bot.diary_store import Diaries
 from bot.i18n import Catalogs, Translator
 from bot.logs import Pseudonyms
+from bot.metrics import Metrics
 from bot.storage import Store
 from bot.typed import typed_action
 from bot.wipe import Wiper
 from flows.diary_model import DiaryPort
 from flows.engine import Engine
-from flows.screen import Event, Kind, Reply, Screen
+from flows.screen import Event, Kind, Outcome, Reply, Screen
 from flows.session import Session
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class Conversation:
     autowipe: AutoWipe
     pseudonyms: Pseudonyms
     diaries: Diaries | None = None
+    metrics: Metrics = field(default_factory=Metrics)
     exporter: Callable[[DiaryPort, Translator, datetime], list[tuple[str, bytes]]] | None = None
 
     @classmethod
@@ -94,7 +96,8 @@ class Conversation:
         wiper = Wiper(store, lambda: clock().timestamp(), decoy)
         autowipe = AutoWipe(store, wiper, clock, minute)
         return cls(
-            engine, store, catalogs, clock, wiper, autowipe, pseudonyms, diaries, diary_files
+            engine, store, catalogs, clock, wiper, autowipe, pseudonyms, diaries,
+            exporter=diary_files,
         )
 
     def telegram_language(self, update: Update) -> str | None:
@@ -125,9 +128,11 @@ class Conversation:
                 event = Event(Kind.ACTION, action)
         known = bool(session.lang or self.telegram_language(update))
         diary = self.diaries.for_chat(chat.id) if self.diaries else None
+        before = session.state
         outcome = self.engine.handle(
             session, event, now, language_known=known, diary=diary, lang=tr.lang
         )
+        self._count(before, outcome, tr.lang)
         log.info(
             "chat %s: %s -> %s%s", self.pseudonyms.of(chat.id), event.kind.value,
             outcome.session.state, " (wipe)" if outcome.wipe else "",
@@ -198,6 +203,18 @@ class Conversation:
             await self._delete(bot, chat_id, tapped)
         if previous and previous not in (message.message_id, tapped):
             await self._retire(bot, chat_id, previous)
+
+    def _count(self, before: str, outcome: Outcome, lang: str) -> None:
+        """Counts for the operator: no ids, no text."""
+        self.metrics.count("updates")
+        self.metrics.language(lang)
+        after = outcome.session.state
+        if after == "check.danger" and before != "check.danger":
+            self.metrics.count("checks_started")
+        if after == "check.summary" and before != "check.summary":
+            self.metrics.count("checks_finished")
+        if outcome.wipe:
+            self.metrics.count("exits")
 
     async def _cleanup(self, bot: Bot, chat_id: int, session: Session) -> None:
         """An entry is saved: take the messages that made it out of the chat."""

@@ -23,6 +23,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.autowipe import prune_ledger
 from bot.conversation import Conversation
@@ -166,6 +167,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error's type and keep running; never log the update (it holds user text)."""
     error = context.error
     log.error("update failed: %s", type(error).__name__, exc_info=error)
+    conversation = context.bot_data.get("conversation")
+    if isinstance(conversation, Conversation):
+        conversation.metrics.count("errors")
 
 
 async def on_start(application: Application) -> None:
@@ -206,7 +210,13 @@ async def set_commands(application: Application) -> None:
 
 
 def build_application(
-    token: str, base_url: str, conversation: Conversation, *, backoff: float = 0.5
+    token: str,
+    base_url: str,
+    conversation: Conversation,
+    *,
+    backoff: float = 0.5,
+    request: BaseRequest | None = None,
+    rate_limited: bool = True,
 ) -> Application:
     """The python-telegram-bot Application with every handler registered."""
     defaults = Defaults(
@@ -214,16 +224,19 @@ def build_application(
         disable_notification=True,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .defaults(defaults)
-        .request(RetryingRequest(connection_pool_size=16, read_timeout=10.0, backoff=backoff))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .request(
+            request or RetryingRequest(connection_pool_size=16, read_timeout=10.0, backoff=backoff)
+        )
         .post_init(on_start)
-        .build()
     )
+    if rate_limited:  # Telegram's flood limits; a local fake in a test has none
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
     application.bot_data["conversation"] = conversation
     groups = (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & (
         NEW_MESSAGE | filters.UpdateType.CHANNEL_POST

@@ -333,12 +333,15 @@ class FakeBotApi:
         self._closing = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.webhook: JSONDict = {}
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             name.lower(): handler for name, handler in {
                 "getMe": lambda _: dict(BOT_USER),
                 "getUpdates": self._get_updates,
                 "deleteWebhook": self._delete_webhook,
-                "getWebhookInfo": lambda _: {"url": "", "has_custom_certificate": False,
+                "setWebhook": self._set_webhook,
+                "getWebhookInfo": lambda _: {"url": self.webhook.get("url", ""),
+                                             "has_custom_certificate": False,
                                              "pending_update_count": len(self._updates)},
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": lambda p: copy.deepcopy(self.commands.get(_commands_key(p), [])),
@@ -489,6 +492,11 @@ class FakeBotApi:
         timeout = min(float(p.get("timeout") or 0), LONG_POLL_CAP)
         self._cond.wait_for(lambda: self._updates or self._closing, timeout=timeout)
         return copy.deepcopy(self._updates[:limit])
+
+    def _set_webhook(self, p: JSONDict) -> bool:
+        """Record where updates would be posted, and the secret token."""
+        self.webhook = {"url": str(p.get("url", "")), "secret_token": p.get("secret_token")}
+        return True
 
     def _delete_webhook(self, p: JSONDict) -> bool:
         if p.get("drop_pending_updates"):

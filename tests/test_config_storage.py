@@ -41,6 +41,11 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path):
         ("TELEGRAM_API_BASE_URL", "ftp://example"),
         ("BOT_SERVICES_FILE", "/no/such/services.toml"),
         ("BOT_LOG_LEVEL", "LOUD"),
+        ("BOT_WEBHOOK_URL", "http://not-https.example"),
+        ("BOT_WEBHOOK_SECRET", "short"),
+        ("BOT_WEBHOOK_SECRET", "has spaces in it, which Telegram refuses"),
+        ("BOT_WEBHOOK_PORT", "99999"),
+        ("BOT_DECOY_MESSAGE", "x" * 201),
     ],
 )
 def test_a_malformed_setting_names_itself(name, value, tmp_path):
@@ -159,3 +164,9 @@ def test_the_ledger_fills_gaps_left_by_lost_answers_but_not_huge_ones(tmp_path):
     store.forget_conversation(1)
     assert store.deletable(1, 1e9) == []
     store.close()
+
+
+def test_webhook_mode_needs_its_address_and_secret():
+    result = run_bot("webhook", env={"TELEGRAM_BOT_TOKEN": "123:abc"})
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: BOT_WEBHOOK_URL: ")
