@@ -122,7 +122,7 @@ ALERT = Style(10, bold=True, color=ALERT_INK)
 
 # The incidents table: the top row of each incident (logical x from the start side).
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("number", 9.0), ("when", 36.0), ("where", 45.0), ("who", 45.0), ("witnesses", 45.0),
+    ("number", 13.0), ("when", 36.0), ("where", 45.0), ("who", 45.0), ("witnesses", 41.0),
 )
 COLUMN_SPANS: tuple[tuple[float, float], ...] = tuple(
     (sum(width for _name, width in COLUMNS[:index]), width)

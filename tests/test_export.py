@@ -453,3 +453,18 @@ def test_a_missing_font_is_named(monkeypatch, tmp_path: Path):
 def test_labels_are_translatable_texts():
     for label in (*LABELS, export.DANGER, export.ABOUT, export.TIME_NOT_GIVEN):
         assert isinstance(label, Text)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_three_and_four_digit_incident_numbers_stay_on_one_line(lang):
+    from bot.i18n import Catalogs  # noqa: PLC0415
+
+    tr = Catalogs().translator(lang)
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    entries = [Entry(number=n, what=f"note {n}", created_at=now) for n in (100, 1234)]
+    pdf = export_pdf(entries, patterns(entries, now), tr, now)
+    fragments: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages[1:]:
+        page.extract_text(visitor_text=lambda text, *_: fragments.append(text.strip()))
+    # Each number is drawn whole; wrapped, it would come out as "10" and "0".
+    assert "100" in fragments and "1234" in fragments, [f for f in fragments if f.isdigit()]
