@@ -4,15 +4,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean fonts
+.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean fonts postgres
 
 run: $(STAMP) catalogs fonts
 	$(PY) -m bot $(ARGS)
 
-test: $(STAMP) catalogs fonts
+test: $(STAMP) catalogs fonts postgres
 	$(PY) -m ruff check .
 	$(PY) -m tools.catalogs check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A throwaway PostgreSQL server on 127.0.0.1 for the tests (installed with apt if missing).
+postgres: $(STAMP)
+	$(PY) -m tools.postgres ensure
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.database import DatabaseError
 from bot.diary_store import DiaryKeyError
 from bot.i18n import CatalogError, Catalogs
 from bot.logs import configure_logging
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode is None:
             print(TERMINAL_NOTE, file=sys.stderr)
         return run_chat(engine, catalogs, args.lang)
-    except (ConfigError, ServicesFileError, CatalogError, DiaryKeyError) as error:
+    except (ConfigError, ServicesFileError, CatalogError, DiaryKeyError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -60,20 +60,32 @@ class AutoWipe:
         return len(wipes)
 
     async def _fire(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The idle time is up: wipe, unless the person came back meanwhile."""
+        """The idle time is up: wipe, unless the person came back meanwhile.
+
+        Every process sharing the database may hold a job for the chat; the one that claims
+        the due time in the store wipes, the others find nothing to do. A job that finds a
+        later time (the person came back through another process) waits for that instead.
+        """
         job = context.job
         if job is None or job.chat_id is None:
             return
         chat_id = job.chat_id
-        at = self.store.wipe_at(chat_id)
-        if at is None or at > self.clock().timestamp() + 1:
-            return
-        session = self.store.load(chat_id)
-        log.info("auto-clear after the idle time")
-        conversation = context.bot_data.get("conversation")
-        if conversation is not None:
-            conversation.metrics.count("exits")
-        await self.wiper.wipe(context.bot, chat_id, session.cleared() if session else None)
+        async with self.store.chat_lock(chat_id):
+            now = self.clock().timestamp()
+            at = self.store.wipe_at(chat_id)
+            if at is None:
+                return
+            if at > now + 1:
+                self.schedule(context.job_queue, chat_id, at)
+                return
+            if not self.store.claim_wipe(chat_id, now + 1):
+                return
+            session = self.store.load(chat_id)
+            log.info("auto-clear after the idle time")
+            conversation = context.bot_data.get("conversation")
+            if conversation is not None:
+                conversation.metrics.count("exits")
+            await self.wiper.wipe(context.bot, chat_id, session.cleared() if session else None)
 
 
 async def prune_ledger(context: CallbackContext) -> None:  # type: ignore[type-arg]

@@ -42,11 +42,12 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
+    database_url: str | None = None
 
     @property
-    def database(self) -> Path:
-        """The SQLite file inside the data directory."""
-        return self.data_dir / "bot.sqlite3"
+    def database(self) -> Path | str:
+        """The PostgreSQL URL if one is set, else the SQLite file in the data directory."""
+        return self.database_url or self.data_dir / "bot.sqlite3"
 
 
 def _read_env_file(path: Path) -> dict[str, str]:
@@ -131,6 +132,15 @@ def _port(raw: str | None) -> int:
     return int(text)
 
 
+def _database_url(raw: str | None) -> str | None:
+    url = (raw or "").strip()
+    if url and not re.match(r"^postgres(ql)?://\S+$", url):
+        raise ConfigError(
+            "DATABASE_URL", "must be a postgresql:// address (leave it unset for SQLite)"
+        )
+    return url or None
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -148,4 +158,5 @@ def load_settings(
         webhook_secret=_webhook_secret(values.get("BOT_WEBHOOK_SECRET")),
         webhook_listen=(values.get("BOT_WEBHOOK_LISTEN") or "127.0.0.1").strip(),
         webhook_port=_port(values.get("BOT_WEBHOOK_PORT")),
+        database_url=_database_url(values.get("DATABASE_URL")),
     )

@@ -112,14 +112,25 @@ class Conversation:
     async def handle(
         self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None = None  # type: ignore[type-arg]
     ) -> None:
-        """Apply one event for the chat of this update and show the result."""
+        """Apply one event for the chat of this update and show the result.
+
+        A person's updates are applied one at a time, even by several processes sharing
+        PostgreSQL: each starts from the session the one before it saved.
+        """
         chat = update.effective_chat
         if chat is None:
             return
+        async with self.store.chat_lock(chat.id):
+            await self._apply(update, bot, event, jobs, chat.id)
+
+    async def _apply(
+        self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None, chat_id: int  # type: ignore[type-arg]
+    ) -> None:
+        """Load the session, run the event through the engine, save, then reply."""
         now = self.clock()
         if update.message:
-            self.store.remember(chat.id, [update.message.message_id], now.timestamp())
-        session = self.store.load(chat.id) or Session()
+            self.store.remember(chat_id, [update.message.message_id], now.timestamp())
+        session = self.store.load(chat_id) or Session()
         tr = self.translator_for(session, update)
         if event.kind is Kind.TEXT:
             current = self.engine.screen(session, self.engine.context(now))
@@ -127,19 +138,19 @@ class Conversation:
             if action:
                 event = Event(Kind.ACTION, action)
         known = bool(session.lang or self.telegram_language(update))
-        diary = self.diaries.for_chat(chat.id) if self.diaries else None
+        diary = self.diaries.for_chat(chat_id) if self.diaries else None
         before = session.state
         outcome = self.engine.handle(
             session, event, now, language_known=known, diary=diary, lang=tr.lang
         )
         self._count(before, outcome, tr.lang)
         log.info(
-            "chat %s: %s -> %s%s", self.pseudonyms.of(chat.id), event.kind.value,
+            "chat %s: %s -> %s%s", self.pseudonyms.of(chat_id), event.kind.value,
             outcome.session.state, " (wipe)" if outcome.wipe else "",
         )
         if outcome.wipe:
-            self.autowipe.schedule(jobs, chat.id, None)
-            await self.wiper.wipe(bot, chat.id, None if outcome.forget else outcome.session)
+            self.autowipe.schedule(jobs, chat_id, None)
+            await self.wiper.wipe(bot, chat_id, None if outcome.forget else outcome.session)
             return
         session = outcome.session
         tr = self.translator_for(session, update)  # the language may have just changed
@@ -147,27 +158,27 @@ class Conversation:
         if incoming and ("track" in outcome.effects or session.state in ENTRY_STEPS):
             session.tracked.append(incoming)
         wipe_at = self.autowipe.due(session)
-        self.store.save(chat.id, session, wipe_at)  # before sending: no answer is lost
+        self.store.save(chat_id, session, wipe_at)  # before sending: no answer is lost
         if incoming and "scrub" in outcome.effects:
-            await self._delete(bot, chat.id, incoming)  # a typed PIN leaves the chat at once
+            await self._delete(bot, chat_id, incoming)  # a typed PIN leaves the chat at once
         query = update.callback_query
         tapped = query.message.message_id if query and query.message else 0
         try:
             for reply in outcome.replies:
-                await self._show(bot, chat.id, session, reply, tr=tr, tapped=tapped)
+                await self._show(bot, chat_id, session, reply, tr=tr, tapped=tapped)
                 tapped = 0
         except Forbidden:
             # They blocked the bot: forget the conversation; their diary stays theirs.
-            log.info("chat %s: blocked the bot; forgotten", self.pseudonyms.of(chat.id))
-            self.autowipe.schedule(jobs, chat.id, None)
-            self.store.forget_conversation(chat.id)
+            log.info("chat %s: blocked the bot; forgotten", self.pseudonyms.of(chat_id))
+            self.autowipe.schedule(jobs, chat_id, None)
+            self.store.forget_conversation(chat_id)
             return
         if "cleanup" in outcome.effects:
-            await self._cleanup(bot, chat.id, session)
+            await self._cleanup(bot, chat_id, session)
         if "export" in outcome.effects and diary is not None and self.exporter:
-            await self._export(bot, chat.id, diary, tr, now)
-        self.store.save(chat.id, session, wipe_at)
-        self.autowipe.schedule(jobs, chat.id, wipe_at)
+            await self._export(bot, chat_id, diary, tr, now)
+        self.store.save(chat_id, session, wipe_at)
+        self.autowipe.schedule(jobs, chat_id, wipe_at)
 
     async def _show(
         self, bot: Bot, chat_id: int, session: Session, reply: Reply, *, tr: Translator, tapped: int

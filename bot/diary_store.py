@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
-import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bot.database import Database
 from bot.storage import Store
 from flows.diary_model import PIN_LOCKOUT_MINUTES, PIN_TRIES, Entry, PinResult
 
@@ -82,16 +83,23 @@ def _key_from_file(path: Path) -> bytes:
 
 
 def _create_key_file(path: Path) -> None:
-    """A new random key, written once, readable only by us (another process may win)."""
+    """A new random key, readable only by us, that appears whole or not at all.
+
+    It is written to a private temporary file first and then linked into place, so a
+    process starting at the same moment never reads half a key (and one of them wins).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as out:
-        out.write(secrets.token_bytes(KEY_BYTES))
-        out.flush()
-        os.fsync(out.fileno())
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(KEY_BYTES))
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs wins
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 # --- encryption and times ---------------------------------------------------------------------
@@ -100,7 +108,7 @@ def _create_key_file(path: Path) -> None:
 class _Cipher:
     """AES-GCM with a fresh nonce per message; a failed tag is a DiaryKeyError."""
 
-    def __init__(self, key: bytes, where: Path) -> None:
+    def __init__(self, key: bytes, where: str) -> None:
         if len(key) != KEY_BYTES:
             raise DiaryKeyError(f"the diary key must be {KEY_BYTES} bytes, not {len(key)}")
         self._aead = AESGCM(key)
@@ -156,15 +164,15 @@ class Diaries:
 
     def __init__(self, store: Store, key: bytes) -> None:
         self._store = store
-        self._cipher = _Cipher(key, store.path)
+        self._cipher = _Cipher(key, store.label)
         self._check_key()
 
     def _check_key(self) -> None:
         """Create the key-check value on first use; otherwise it must decrypt."""
         nonce, blob = self._cipher.seal(KEY_CHECK_PLAIN, KEY_CHECK_AAD)
-        db = self._store.connection
+        db = self._store.db
         db.execute(
-            "INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)",
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
             (KEY_CHECK_NAME, nonce + blob),
         )
         value = db.execute("SELECT value FROM meta WHERE name = ?", (KEY_CHECK_NAME,)).fetchone()[0]
@@ -174,7 +182,7 @@ class Diaries:
             plain = b""
         if plain != KEY_CHECK_PLAIN:
             raise DiaryKeyError(
-                f"the diary key does not match the diary in {self._store.path}: "
+                f"the diary key does not match the diary in {self._store.label}: "
                 f"restore {KEY_ENV} or {KEY_FILE}"
             )
 
@@ -188,7 +196,7 @@ class ChatDiary:
 
     def __init__(self, store: Store, cipher: _Cipher, chat_id: int) -> None:
         self._store = store
-        self._db: sqlite3.Connection = store.connection
+        self._db: Database = store.db
         self._cipher = cipher
         self._chat = chat_id
 
@@ -201,8 +209,9 @@ class ChatDiary:
     def set_pin(self, pin: str) -> None:
         salt = secrets.token_bytes(SALT_BYTES)
         self._db.execute(
-            "INSERT OR REPLACE INTO diary_pins (chat_id, salt, hash, wrong, locked_until) "
-            "VALUES (?, ?, ?, 0, NULL)",
+            "INSERT INTO diary_pins (chat_id, salt, hash, wrong, locked_until) "
+            "VALUES (?, ?, ?, 0, NULL) ON CONFLICT (chat_id) DO UPDATE SET salt = excluded.salt, "
+            "hash = excluded.hash, wrong = 0, locked_until = NULL",
             (self._chat, salt, _pin_hash(pin, salt)),
         )
 
@@ -264,7 +273,8 @@ class ChatDiary:
     def save_draft(self, entry: Entry) -> None:
         nonce, blob = self._cipher.seal_entry(entry, _draft_aad(self._chat))
         self._db.execute(
-            "INSERT OR REPLACE INTO diary_drafts (chat_id, nonce, blob) VALUES (?, ?, ?)",
+            "INSERT INTO diary_drafts (chat_id, nonce, blob) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET nonce = excluded.nonce, blob = excluded.blob",
             (self._chat, nonce, blob),
         )
 
@@ -289,8 +299,9 @@ class ChatDiary:
         nonce, blob = self._cipher.seal_entry(entry, _entry_aad(self._chat, entry.number))
         created = int(_posix(entry.created_at)) if entry.created_at else None
         self._db.execute(
-            "INSERT OR REPLACE INTO diary_entries (chat_id, number, created_at, nonce, blob) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO diary_entries (chat_id, number, created_at, nonce, blob) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, number) DO UPDATE SET "
+            "created_at = excluded.created_at, nonce = excluded.nonce, blob = excluded.blob",
             (self._chat, entry.number, created, nonce, blob),
         )
 

@@ -1,6 +1,7 @@
-"""The store: one SQLite file (WAL), written through on every update.
+"""The store: one SQLite file (WAL) or a PostgreSQL database, written through on every update.
 
-Small on purpose, so a PostgreSQL backend can implement the same calls:
+The same calls and the same SQL on both (bot/database.py); PostgreSQL lets several bot
+processes share the data. What is stored:
 - sessions: where each chat is in the conversation, its settings, when it clears itself;
 - ledger: the ids (never the text) of the chat's messages for up to 48 hours, so the
   quick exit can delete them;
@@ -13,18 +14,20 @@ Nothing else about a person is stored.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
 
+from bot.database import Database, connect
 from flows.session import Session
 
 DELETABLE_FOR = 48 * 3600  # Telegram lets a bot delete messages for 48 hours
 GAP_LIMIT = 50  # the most lost ids the ledger fills in between two it knows
 
-# Each entry moves the schema one version on; PRAGMA user_version records where it is.
-MIGRATIONS: tuple[str, ...] = (
+# Each entry moves the schema one version on; SQLite's PRAGMA user_version, or PostgreSQL's
+# schema_version table, records where it is. Both tuples always have the same length.
+SQLITE_MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS sessions (
         chat_id    INTEGER PRIMARY KEY,
@@ -74,6 +77,57 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+POSTGRES_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        chat_id    BIGINT PRIMARY KEY,
+        data       TEXT   NOT NULL,
+        updated_at BIGINT NOT NULL
+    );
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN wipe_at DOUBLE PRECISION;
+    CREATE TABLE ledger (
+        chat_id    BIGINT NOT NULL,
+        message_id BIGINT NOT NULL,
+        at         BIGINT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX ledger_at ON ledger (at);
+    CREATE TABLE pending_wipes (
+        chat_id BIGINT PRIMARY KEY,
+        since   BIGINT NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE diary_entries (
+        chat_id    BIGINT,
+        number     INTEGER,
+        created_at BIGINT,
+        nonce      BYTEA,
+        blob       BYTEA,
+        PRIMARY KEY (chat_id, number)
+    );
+    CREATE TABLE diary_drafts (
+        chat_id BIGINT PRIMARY KEY,
+        nonce   BYTEA,
+        blob    BYTEA
+    );
+    CREATE TABLE diary_pins (
+        chat_id      BIGINT PRIMARY KEY,
+        salt         BYTEA,
+        hash         BYTEA,
+        wrong        INTEGER NOT NULL DEFAULT 0,
+        locked_until DOUBLE PRECISION
+    );
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value BYTEA
+    );
+    """,
+)
+MIGRATIONS = {"sqlite": SQLITE_MIGRATIONS, "postgresql": POSTGRES_MIGRATIONS}
+
 # Every table with a chat_id column: what /forget erases and rows_about counts.
 CHAT_TABLES = (
     "sessions", "ledger", "pending_wipes", "diary_entries", "diary_drafts", "diary_pins",
@@ -81,23 +135,22 @@ CHAT_TABLES = (
 
 
 class Store:
-    """Sessions, the message ledger, pending wipes and the diary's tables, in one SQLite file."""
+    """Sessions, the message ledger, pending wipes and the diary's tables."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute("PRAGMA secure_delete=ON")  # deleted entries do not linger on disk
-        self._migrate()
+    def __init__(self, where: Path | str) -> None:
+        """A SQLite file's path, or a postgresql:// URL; the schema is brought up to date."""
+        self._db: Database = connect(where)
+        self.label = self._db.label
+        self._db.migrate(MIGRATIONS[self._db.dialect])
 
-    def _migrate(self) -> None:
-        """Bring the schema up to date, one numbered step at a time."""
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self._db.dialect
+
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold while applying one update of a chat: its updates go one at a time."""
+        return self._db.chat_lock(chat_id)
 
     # --- sessions --------------------------------------------------------------------------
 
@@ -127,6 +180,15 @@ class Store:
         return list(
             self._db.execute("SELECT chat_id, wipe_at FROM sessions WHERE wipe_at IS NOT NULL")
         )
+
+    def claim_wipe(self, chat_id: int, now: float) -> bool:
+        """Take a due auto-clear; False if it is not due, or another process took it first."""
+        cursor = self._db.execute(
+            "UPDATE sessions SET wipe_at = NULL "
+            "WHERE chat_id = ? AND wipe_at IS NOT NULL AND wipe_at <= ?",
+            (chat_id, now),
+        )
+        return cursor.rowcount == 1
 
     def forget_conversation(self, chat_id: int) -> None:
         """They blocked the bot: erase the conversation and its ledger; keep the diary."""
@@ -159,7 +221,8 @@ class Store:
         if last is not None and 1 < ids[0] - last <= GAP_LIMIT:
             ids = [*range(last + 1, ids[0]), *ids]
         self._db.executemany(
-            "INSERT OR IGNORE INTO ledger (chat_id, message_id, at) VALUES (?, ?, ?)",
+            "INSERT INTO ledger (chat_id, message_id, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id, message_id) DO NOTHING",
             [(chat_id, message_id, int(at)) for message_id in ids],
         )
 
@@ -194,7 +257,8 @@ class Store:
             else:
                 self.save(chat_id, keep, None)
             self._db.execute(
-                "INSERT OR REPLACE INTO pending_wipes (chat_id, since) VALUES (?, ?)",
+                "INSERT INTO pending_wipes (chat_id, since) VALUES (?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET since = excluded.since",
                 (chat_id, int(now)),
             )
 
@@ -215,33 +279,20 @@ class Store:
             for table in CHAT_TABLES
         )
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    def _transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
 
-    # --- for stores that share this file (bot/diary_store.py) ------------------------------
+    # --- for stores that share this database (bot/diary_store.py) --------------------------
 
     @property
-    def connection(self) -> sqlite3.Connection:
-        """The open SQLite connection (autocommit; use transaction() to group writes)."""
+    def db(self) -> Database:
+        """The open database (autocommit; use transaction() to group writes)."""
         return self._db
 
-    def transaction(self) -> _Transaction:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an error (not nestable)."""
+    def transaction(self) -> AbstractContextManager[None]:
+        """BEGIN ... COMMIT, or ROLLBACK on an error (not nestable)."""
         return self._transaction()
 
     def close(self) -> None:
-        """Close the database file."""
+        """Close the database."""
         self._db.close()
-
-
-class _Transaction:
-    """BEGIN ... COMMIT, or ROLLBACK on an error."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -63,11 +63,35 @@ def test_data_dir_that_is_a_file_is_refused(tmp_path):
 
 
 def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    clean = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "BOT_")) and k != "DATABASE_URL"
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
         env={**clean, **env}, cwd=ROOT, timeout=60, check=False,
     )
+
+
+def test_a_database_url_must_be_postgresql():
+    assert load_settings({}, env_file=None).database_url is None
+    url = "postgresql://bot@db.internal:5432/bot"
+    settings = load_settings({"DATABASE_URL": url}, env_file=None)
+    assert settings.database == url
+    with pytest.raises(ConfigError, match=r"^DATABASE_URL: must be a postgresql:// address"):
+        load_settings({"DATABASE_URL": "mysql://bot@db/bot"}, env_file=None)
+
+
+def test_an_unreachable_database_stops_the_bot_in_one_line_without_its_password(tmp_path):
+    result = run_bot("telegram", env={
+        "TELEGRAM_BOT_TOKEN": "123:abc", "BOT_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgresql://bot:hunter2secret@127.0.0.1:1/botdb?connect_timeout=3",
+    })
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: cannot connect to PostgreSQL at 127.0.0.1:1/botdb: ")
+    assert "hunter2secret" not in result.stderr
 
 
 def test_command_line_reports_a_bad_setting_in_one_line_with_status_2():
@@ -107,24 +131,10 @@ def test_a_services_file_with_bad_toml_is_refused(tmp_path):
 # --- the store -------------------------------------------------------------------------------
 
 
-def test_store_round_trips_sessions_in_a_real_sqlite_file(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    store = Store(path)
-    session = Session(state="check.sign", step=4, answers={"contact": "y"}, lang="en")
-    store.save(42, session)
-    store.close()
-    reopened = Store(path)
-    assert reopened.load(42) == session
-    assert reopened.load(7) is None
-    reopened.delete(42)
-    assert reopened.load(42) is None
-    reopened.close()
-
-
 def test_store_uses_write_ahead_logging(tmp_path):
     store = Store(tmp_path / "bot.sqlite3")
     store.save(1, Session())
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
 
@@ -152,18 +162,6 @@ def test_sessions_from_odd_json_fall_back_to_safe_values(raw):
     session = Session.from_json(raw)
     assert isinstance(session.state, str) and isinstance(session.step, int)
     assert all(isinstance(v, str) for v in session.answers.values())
-
-
-def test_the_ledger_fills_gaps_left_by_lost_answers_but_not_huge_ones(tmp_path):
-    store = Store(tmp_path / "bot.sqlite3")
-    store.remember(1, [10], 1e9)
-    store.remember(1, [14], 1e9)  # 11-13: messages whose answers were lost
-    assert store.deletable(1, 1e9) == [10, 11, 12, 13, 14]
-    store.remember(1, [500], 1e9)  # a gap this large is not ours to guess
-    assert store.deletable(1, 1e9)[-2:] == [14, 500]
-    store.forget_conversation(1)
-    assert store.deletable(1, 1e9) == []
-    store.close()
 
 
 def test_webhook_mode_needs_its_address_and_secret():

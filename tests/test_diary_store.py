@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.diary_store import ChatDiary, Diaries, DiaryKeyError, load_key
-from bot.storage import MIGRATIONS, Store
+from bot.storage import SQLITE_MIGRATIONS, Store
 from flows.diary_model import (
     PIN_LOCKOUT_MINUTES,
     PIN_TRIES,
@@ -51,11 +51,17 @@ FULL = Entry(
 
 
 @pytest.fixture
+def backend(both_backends: str) -> str:
+    """The encrypted diary runs on SQLite and on PostgreSQL alike."""
+    return both_backends
+
+
+@pytest.fixture
 def diaries(store: Store) -> Diaries:
     return Diaries(store, KEY)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "stored"])
 def diary(request: pytest.FixtureRequest, diaries: Diaries) -> DiaryPort:
     return MemoryDiary() if request.param == "memory" else diaries.for_chat(1)
 
@@ -230,7 +236,7 @@ def test_each_write_uses_a_fresh_nonce(diaries, store):
     diary = diaries.for_chat(1)
     diary.add(note("same"), NOW)
     diary.add(note("same"), NOW)
-    rows = store.connection.execute("SELECT nonce, blob FROM diary_entries").fetchall()
+    rows = store.db.execute("SELECT nonce, blob FROM diary_entries").fetchall()
     assert len({row[0] for row in rows}) == 2 and all(len(row[0]) == 12 for row in rows)
 
 
@@ -240,7 +246,7 @@ def test_a_different_key_is_refused_when_the_diaries_open(store, diaries):
         Diaries(store, OTHER_KEY)
     message = str(caught.value)
     assert message == (
-        f"the diary key does not match the diary in {store.path}: "
+        f"the diary key does not match the diary in {store.label}: "
         "restore BOT_DIARY_KEY or diary.key"
     )
     assert Diaries(store, KEY).for_chat(1).get(1) == FULL.with_(number=1, created_at=NOW)
@@ -253,7 +259,7 @@ def test_a_key_of_the_wrong_length_is_refused(store):
 
 def test_an_entry_copied_to_another_chat_or_number_fails_loudly(diaries, store):
     diaries.for_chat(1).add(FULL, NOW)
-    db = store.connection
+    db = store.db
     db.execute("INSERT INTO diary_entries SELECT 2, number, created_at, nonce, blob "
                "FROM diary_entries WHERE chat_id = 1")
     db.execute("INSERT INTO diary_entries SELECT 1, 5, created_at, nonce, blob "
@@ -269,7 +275,7 @@ def test_an_entry_copied_to_another_chat_or_number_fails_loudly(diaries, store):
 
 def test_a_draft_copied_to_another_chat_fails_loudly(diaries, store):
     diaries.for_chat(1).save_draft(FULL)
-    store.connection.execute(
+    store.db.execute(
         "INSERT INTO diary_drafts SELECT 2, nonce, blob FROM diary_drafts WHERE chat_id = 1"
     )
     with pytest.raises(DiaryKeyError):
@@ -278,9 +284,9 @@ def test_a_draft_copied_to_another_chat_fails_loudly(diaries, store):
 
 def test_a_damaged_entry_fails_loudly_and_names_no_chat(diaries, store):
     diaries.for_chat(4242).add(FULL, NOW)
-    blob = store.connection.execute("SELECT blob FROM diary_entries").fetchone()[0]
+    blob = store.db.execute("SELECT blob FROM diary_entries").fetchone()[0]
     damaged = bytes([blob[0] ^ 1]) + blob[1:]
-    store.connection.execute("UPDATE diary_entries SET blob = ?", (damaged,))
+    store.db.execute("UPDATE diary_entries SET blob = ?", (damaged,))
     with pytest.raises(DiaryKeyError) as caught:
         diaries.for_chat(4242).get(1)
     assert "4242" not in str(caught.value) and "\n" not in str(caught.value)
@@ -289,7 +295,7 @@ def test_a_damaged_entry_fails_loudly_and_names_no_chat(diaries, store):
 def test_the_pin_is_kept_only_as_a_salted_hash(diaries, store):
     diaries.for_chat(1).set_pin(PIN)
     diaries.for_chat(2).set_pin(PIN)
-    rows = store.connection.execute("SELECT salt, hash FROM diary_pins ORDER BY chat_id").fetchall()
+    rows = store.db.execute("SELECT salt, hash FROM diary_pins ORDER BY chat_id").fetchall()
     (salt1, hash1), (salt2, hash2) = rows
     assert len(salt1) == 16 and len(hash1) == 32
     assert salt1 != salt2 and hash1 != hash2
@@ -369,13 +375,13 @@ def test_a_forget_wipe_erases_the_diary_too(store, diaries):
 def test_a_version_2_database_is_upgraded_keeping_its_sessions(tmp_path):
     path = tmp_path / "bot.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript(f"{MIGRATIONS[0]} {MIGRATIONS[1]} PRAGMA user_version = 2;")
+    db.executescript(f"{SQLITE_MIGRATIONS[0]} {SQLITE_MIGRATIONS[1]} PRAGMA user_version = 2;")
     db.execute("INSERT INTO sessions (chat_id, data, updated_at) VALUES (7, ?, 0)",
                (Session(state="menu").to_json(),))
     db.commit()
     db.close()
     store = Store(path)
-    assert store.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(SQLITE_MIGRATIONS) == 3
     assert store.load(7) == Session(state="menu")
     assert Diaries(store, KEY).for_chat(7).add(note("x"), NOW) == 1
     store.close()

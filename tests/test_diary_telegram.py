@@ -85,11 +85,11 @@ async def test_a_guided_entry_is_saved_and_its_messages_leave_the_chat(client, a
     assert entry.evidence[0].file_id == file_id  # kept as Telegram's file id, not a copy
 
 
-async def test_the_database_never_holds_the_entry_in_plain_text(client, store):
+async def test_the_database_never_holds_the_entry_in_plain_text(client, store, database):
     await guided_entry(client)
     await client.click("Save")
     store.close()
-    raw = b"".join(p.read_bytes() for p in store.path.parent.glob("bot.sqlite3*"))
+    raw = b"".join(p.read_bytes() for p in database.parent.glob("bot.sqlite3*"))
     for text in ("Acacia Road", "took photos of me", "Frightened"):
         assert text.encode() not in raw
 
@@ -117,11 +117,11 @@ async def test_a_forwarded_message_keeps_its_origin_time_and_a_hash(client, api,
     assert entry.what == "I know where you are tonight"
 
 
-async def test_a_saved_entry_survives_a_new_process(api, store, tmp_path, client):
+async def test_a_saved_entry_survives_a_new_process(api, store, database, client):
     await client.send("/diary")
     await client.send("Waiting at the gate")
     store.close()  # the process is gone; a new one opens the same file with the same key
-    reopened = Store(store.path)
+    reopened = Store(database)
     assert Diaries(reopened, KEY).for_chat(client.chat_id).get(1).what == "Waiting at the gate"
     reopened.close()
 

@@ -80,7 +80,7 @@ def from_package(names: list[str], directory: Path) -> list[str]:
 def run(command: list[str], cwd: Path) -> None:
     """Run a command; its last line of error becomes a FontsError."""
     try:
-        done = subprocess.run(  # noqa: S603 - fixed commands, found on PATH
+        done = subprocess.run(
             command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
