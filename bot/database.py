@@ -143,7 +143,8 @@ class PostgresDatabase:
             return psycopg.connect(self._url, autocommit=True, connect_timeout=10)
         except psycopg.Error as error:
             reason = " ".join(str(error).split())  # one line for the operator
-            raise DatabaseError(f"cannot connect to PostgreSQL at {self.label}: {reason}") from error
+            message = f"cannot connect to PostgreSQL at {self.label}: {reason}"
+            raise DatabaseError(message) from error
 
     def _live(self) -> psycopg.Connection[Any]:
         """The connection, opened again if the server dropped it (a restart, a failover)."""
