@@ -452,12 +452,13 @@ TABLE: list[dict[str, Any]] = [
      "after": [set_pin]},
     {"trigger": "input", "source": PIN, "dest": None, "after": [scrub]},
     {"trigger": "back", "source": PIN, "dest": MENU},
-    # quick notes and forwarded messages on the diary's own screen
-    {"trigger": "input", "source": MENU, "dest": SAVED, "conditions": [is_text],
+    # quick notes and forwarded messages on the diary's own screen, and straight after one
+    # is saved: several messages forwarded at once arrive one after another
+    {"trigger": "input", "source": [MENU, SAVED], "dest": SAVED, "conditions": [is_text],
      "after": [save_quick_note]},
-    {"trigger": "input", "source": MENU, "dest": SAVED, "conditions": [is_a_file],
+    {"trigger": "input", "source": [MENU, SAVED], "dest": SAVED, "conditions": [is_a_file],
      "after": [save_quick_note]},
-    {"trigger": "input", "source": MENU, "dest": SAVED, "conditions": [is_forwarded],
+    {"trigger": "input", "source": [MENU, SAVED], "dest": SAVED, "conditions": [is_forwarded],
      "after": [save_quick_note]},
     # adding an incident, step by step
     {"trigger": "add", "source": MENU, "dest": WHEN, "after": [start_entry]},

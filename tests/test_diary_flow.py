@@ -118,6 +118,16 @@ def test_anything_sent_on_the_diary_screen_is_a_quick_note():
     assert driver.diary.get(2).evidence == (Evidence("photo", "AgAC-quick"),)
 
 
+def test_several_messages_forwarded_at_once_are_each_kept():
+    sent = datetime(2026, 11, 20, 23, 47, tzinfo=UTC)
+    driver = diary().forward("Where are you", sent, "aa" * 32)
+    driver.forward("I can see you", sent + timedelta(minutes=1), "bb" * 32)
+    driver.send_file("photo", "AgAC-screenshot").type("and a note of my own")
+    assert driver.text == "Saved: incident 4"
+    assert [e.what for e in driver.diary.entries()][1:] == ["", "I can see you", "Where are you"]
+    assert driver.diary.get(3).evidence == (Evidence("photo", "AgAC-screenshot"),)
+
+
 def test_a_forwarded_message_keeps_when_it_was_first_sent_and_its_hash():
     sent = datetime(2026, 11, 20, 23, 47, tzinfo=UTC)
     driver = diary().forward("You can't hide from me", sent, "ab" * 32)
