@@ -17,6 +17,7 @@ import contextlib
 import copy
 import html
 import json
+import random
 import re
 import threading
 import time
@@ -37,6 +38,11 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_BYTES = 64
 LONG_POLL_CAP = 2.0
 NOT_FOUND: JSONDict = {"ok": False, "error_code": 404, "description": "Not Found"}
+# The calls a conversation makes: chaos() fails a share of these, never the set-up calls.
+CHAOS_METHODS = frozenset({
+    "sendmessage", "editmessagetext", "editmessagereplymarkup", "deletemessage",
+    "deletemessages", "answercallbackquery", "senddocument",
+})
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -108,6 +114,19 @@ class _Scheduled:
     remaining: int
     delay: float = 0.0
     error: ApiError | None = None
+
+
+@dataclass
+class _Chaos:
+    """The random failures of FakeBotApi.chaos()."""
+
+    rng: random.Random
+    rate: float
+    kinds: list[str]
+    late: float
+    flood_limit: int
+    retry_after: int
+    floods: int = 0
 
 
 @dataclass
@@ -334,6 +353,8 @@ class FakeBotApi:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.webhook: JSONDict = {}
+        self._chaos: _Chaos | None = None
+        self.chaos_seen: dict[str, int] = {}  # what chaos() did, by kind
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             name.lower(): handler for name, handler in {
                 "getMe": lambda _: dict(BOT_USER),
@@ -431,6 +452,37 @@ class FakeBotApi:
     def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
         self._schedule(method, _Scheduled(remaining=times, delay=seconds))
 
+    def chaos(self, rate: float, *, seed: int, late: float = 0.0, flood_limit: int = 3,
+              retry_after: int = 1) -> None:
+        """From now on fail a share `rate` of a conversation's calls, at random (seeded).
+
+        Each failure is one of: 502 Bad Gateway; 429 with retry_after (at most
+        `flood_limit` of them, each costs a real wait); and, when `late` is set, a call that
+        takes effect at once but whose answer comes `late` seconds later, as when
+        Telegram's answer is lost on the way. Counts go to `chaos_seen`.
+        """
+        kinds = ["502", "429"] + (["late"] if late else [])
+        rng = random.Random(seed)  # noqa: S311 - repeatable test faults, not secrets
+        self._chaos = _Chaos(rng, rate, kinds, late, flood_limit, retry_after)
+
+    def _chaos_for(self, method: str) -> tuple[float, ApiError | None]:
+        chaos = self._chaos
+        if chaos is None or method.lower() not in CHAOS_METHODS:
+            return 0.0, None
+        if chaos.rng.random() >= chaos.rate:
+            return 0.0, None
+        kinds = [k for k in chaos.kinds if k != "429" or chaos.floods < chaos.flood_limit]
+        kind = chaos.rng.choice(kinds)
+        self.chaos_seen[kind] = self.chaos_seen.get(kind, 0) + 1
+        if kind == "429":
+            chaos.floods += 1
+            return 0.0, ApiError(
+                429, f"Too Many Requests: retry after {chaos.retry_after}", chaos.retry_after
+            )
+        if kind == "late":
+            return chaos.late, None
+        return 0.0, ApiError(502, "Bad Gateway")
+
     def _schedule(self, method: str, item: _Scheduled) -> None:
         with self._cond:
             self._scheduled.setdefault(method.lower(), []).append(item)
@@ -461,9 +513,14 @@ class FakeBotApi:
         with self._cond:
             self.calls.append(Call(method, params))
             delay, error = self._take_scheduled(method)
+            lost_answer = 0.0
+            if not delay and error is None:
+                lost_answer, error = self._chaos_for(method)
             self._cond.notify_all()
         if delay:
             time.sleep(delay)
+        if lost_answer:
+            return self._answer_late(method, params, lost_answer)
         handler = self._handlers.get(method.lower())
         try:
             if error is not None:
@@ -481,6 +538,18 @@ class FakeBotApi:
         finally:
             with self._cond:
                 self._cond.notify_all()
+
+    def _answer_late(self, method: str, params: JSONDict, seconds: float) -> tuple[int, JSONDict]:
+        """The call takes effect at once; its answer is held back, as when it is lost."""
+        handler = self._handlers[method.lower()]
+        try:
+            with self._cond:
+                result = handler(params)
+        except ApiError as exc:
+            time.sleep(seconds)
+            return exc.code, exc.payload()
+        time.sleep(seconds)
+        return 200, {"ok": True, "result": result}
 
     def _get_updates(self, p: JSONDict) -> list[JSONDict]:
         offset = int(p.get("offset") or 0)
