@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import math
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -239,3 +241,29 @@ async def test_privacy_says_what_is_kept_the_default_and_the_limits(client):
     await client.click("What the bot cannot do")
     for fragment in ("chat list", "48 hours", "not end-to-end encrypted", "Screenshots"):
         assert fragment in client.screen_text
+
+
+async def test_two_processes_on_postgresql_clear_a_chat_once(api, postgres_url):
+    stores = [Store(postgres_url), Store(postgres_url)]
+    first, second = make_app(api, stores[0]), make_app(api, stores[1])
+    try:
+        async with first, second:
+            await first.start()
+            await second.start()
+            client_a, client_b = BotClient(api, first), BotClient(api, second)
+            await client_a.send("/settings")
+            await client_a.click("5 minutes")  # process A holds a job for 0.25 s from now
+            await asyncio.sleep(0.15)
+            await client_b.click("Menu")  # the person goes on through process B
+            assert stores[0].wipe_at(client_a.chat_id) > wall_clock().timestamp() + 0.1
+            await api.wait_for_async(lambda a: a.chat(client_a.chat_id) == [], timeout=10)
+            await asyncio.sleep(0.5)  # both jobs have fired by now
+            await first.stop()
+            await second.stop()
+    finally:
+        for store in stores:
+            store.close()
+    wipes = [c for c in api.calls_to("deleteMessages") if c["chat_id"] == client_a.chat_id]
+    assert len(wipes) == 1 and wipes[0]["message_ids"]
+    exits = [app.bot_data["conversation"].metrics.counts["exits"] for app in (first, second)]
+    assert sorted(exits) == [0, 1]  # both held a job; one process cleared the chat
