@@ -296,13 +296,14 @@ class ChatDiary:
         self._write(entry)
 
     def _write(self, entry: Entry) -> None:
+        if entry.created_at is not None:
+            _posix(entry.created_at)  # refuses a naive time, as every stored time
         nonce, blob = self._cipher.seal_entry(entry, _entry_aad(self._chat, entry.number))
-        created = int(_posix(entry.created_at)) if entry.created_at else None
         self._db.execute(
-            "INSERT INTO diary_entries (chat_id, number, created_at, nonce, blob) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, number) DO UPDATE SET "
-            "created_at = excluded.created_at, nonce = excluded.nonce, blob = excluded.blob",
-            (self._chat, entry.number, created, nonce, blob),
+            "INSERT INTO diary_entries (chat_id, number, nonce, blob) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (chat_id, number) DO UPDATE SET nonce = excluded.nonce, "
+            "blob = excluded.blob",
+            (self._chat, entry.number, nonce, blob),
         )
 
     def delete(self, number: int) -> None:

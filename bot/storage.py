@@ -75,6 +75,10 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         value BLOB
     );
     """,
+    # When an entry was written is sealed inside it: no plain timestamps beside it.
+    """
+    ALTER TABLE diary_entries DROP COLUMN created_at;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -124,6 +128,9 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         name  TEXT PRIMARY KEY,
         value BYTEA
     );
+    """,
+    """
+    ALTER TABLE diary_entries DROP COLUMN created_at;
     """,
 )
 MIGRATIONS = {"sqlite": SQLITE_MIGRATIONS, "postgresql": POSTGRES_MIGRATIONS}

@@ -260,9 +260,9 @@ def test_a_key_of_the_wrong_length_is_refused(store):
 def test_an_entry_copied_to_another_chat_or_number_fails_loudly(diaries, store):
     diaries.for_chat(1).add(FULL, NOW)
     db = store.db
-    db.execute("INSERT INTO diary_entries SELECT 2, number, created_at, nonce, blob "
+    db.execute("INSERT INTO diary_entries SELECT 2, number, nonce, blob "
                "FROM diary_entries WHERE chat_id = 1")
-    db.execute("INSERT INTO diary_entries SELECT 1, 5, created_at, nonce, blob "
+    db.execute("INSERT INTO diary_entries SELECT 1, 5, nonce, blob "
                "FROM diary_entries WHERE chat_id = 1 AND number = 1")
     with pytest.raises(DiaryKeyError, match="does not decrypt"):
         diaries.for_chat(2).get(1)
@@ -381,7 +381,7 @@ def test_a_version_2_database_is_upgraded_keeping_its_sessions(tmp_path):
     db.commit()
     db.close()
     store = Store(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(SQLITE_MIGRATIONS) == 3
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(SQLITE_MIGRATIONS) == 4
     assert store.load(7) == Session(state="menu")
     assert Diaries(store, KEY).for_chat(7).add(note("x"), NOW) == 1
     store.close()

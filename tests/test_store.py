@@ -125,6 +125,11 @@ def test_the_schema_is_at_the_latest_version_and_reopening_changes_nothing(store
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 0  # noqa: S608 - fixed names
 
 
+def test_diary_rows_hold_no_plain_timestamp(store):
+    columns = store.db.execute("SELECT * FROM diary_entries").description
+    assert [c[0] for c in columns] == ["chat_id", "number", "nonce", "blob"]
+
+
 def test_processes_starting_together_on_postgresql_migrate_once(postgres_url):
     stores: list[Store] = []
     errors: list[BaseException] = []
