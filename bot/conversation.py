@@ -132,7 +132,9 @@ class Conversation:
             self.store.remember(chat_id, [update.message.message_id], now.timestamp())
         session = self.store.load(chat_id) or Session()
         tr = self.translator_for(session, update)
-        if event.kind is Kind.TEXT:
+        if session.seen(update.update_id):
+            event = Event(Kind.ACTION, "resume")  # delivered again: show the screen, once
+        elif event.kind is Kind.TEXT:
             current = self.engine.screen(session, self.engine.context(now))
             action = typed_action(event.value, current, tr, self.catalogs.translator("en"))
             if action:
@@ -140,9 +142,19 @@ class Conversation:
         known = bool(session.lang or self.telegram_language(update))
         diary = self.diaries.for_chat(chat_id) if self.diaries else None
         before = session.state
-        outcome = self.engine.handle(
-            session, event, now, language_known=known, diary=diary, lang=tr.lang
-        )
+        incoming = update.message.message_id if update.message else 0
+        # The diary's writes and the new session are kept together, or not at all.
+        with self.store.transaction():
+            outcome = self.engine.handle(
+                session, event, now, language_known=known, diary=diary, lang=tr.lang
+            )
+            outcome.session.applied(update.update_id)
+            session = outcome.session
+            if incoming and ("track" in outcome.effects or session.state in ENTRY_STEPS):
+                session.tracked.append(incoming)
+            wipe_at = None if outcome.wipe else self.autowipe.due(session)
+            if not outcome.wipe:
+                self.store.save(chat_id, session, wipe_at)  # before sending: no answer is lost
         self._count(before, outcome, tr.lang)
         log.info(
             "chat %s: %s -> %s%s", self.pseudonyms.of(chat_id), event.kind.value,
@@ -152,13 +164,7 @@ class Conversation:
             self.autowipe.schedule(jobs, chat_id, None)
             await self.wiper.wipe(bot, chat_id, None if outcome.forget else outcome.session)
             return
-        session = outcome.session
         tr = self.translator_for(session, update)  # the language may have just changed
-        incoming = update.message.message_id if update.message else 0
-        if incoming and ("track" in outcome.effects or session.state in ENTRY_STEPS):
-            session.tracked.append(incoming)
-        wipe_at = self.autowipe.due(session)
-        self.store.save(chat_id, session, wipe_at)  # before sending: no answer is lost
         if incoming and "scrub" in outcome.effects:
             await self._delete(bot, chat_id, incoming)  # a typed PIN leaves the chat at once
         query = update.callback_query

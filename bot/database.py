@@ -87,6 +87,7 @@ class SqliteDatabase:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA secure_delete=ON")  # deleted entries do not linger on disk
         self._locks = _ChatLocks()
+        self._depth = 0
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Rows:
         """Run one statement (autocommit unless inside transaction())."""
@@ -98,7 +99,21 @@ class SqliteDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an error (not nestable)."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an error; inside one, a savepoint."""
+        if self._db.in_transaction:
+            name = f"nested_{self._depth}"
+            self._depth += 1
+            self._db.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            self._db.execute(f"RELEASE {name}")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -163,7 +178,7 @@ class PostgresDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN ... COMMIT, or ROLLBACK on an error."""
+        """BEGIN ... COMMIT, or ROLLBACK on an error; inside one, a savepoint."""
         with self._live().transaction():
             yield
 

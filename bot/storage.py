@@ -297,7 +297,7 @@ class Store:
         return self._db
 
     def transaction(self) -> AbstractContextManager[None]:
-        """BEGIN ... COMMIT, or ROLLBACK on an error (not nestable)."""
+        """BEGIN ... COMMIT, or ROLLBACK on an error; nested, a savepoint."""
         return self._transaction()
 
     def close(self) -> None:

@@ -14,6 +14,9 @@ from typing import Any
 START_STATE = "menu"
 DEFAULT_WIPE_AFTER = 15  # minutes of no use before the chat clears itself (0: never)
 WIPE_CHOICES = (0, 5, 15, 60)
+# Telegram delivers an update again when the bot did not confirm it (a crash, say); the
+# ids of the last few applied let the bot show the screen again instead of applying twice.
+RECENT_UPDATES = 8
 
 
 @dataclass
@@ -34,13 +37,27 @@ class Session:
     entry: int = 0
     back_to: str = ""
     tracked: list[int] = field(default_factory=list)  # message ids of the entry being written
+    updates: list[int] = field(default_factory=list)  # the last update ids applied
 
     def cleared(self) -> Session:
         """After leaving: the conversation is gone, only the person's settings stay."""
         return Session(
             lang=self.lang, wipe_after=self.wipe_after, sound=self.sound,
-            lang_offered=self.lang_offered,
+            lang_offered=self.lang_offered, updates=list(self.updates),
         )
+
+    def seen(self, update_id: int) -> bool:
+        """Whether this update was applied already (Telegram delivers some twice)."""
+        if not update_id:
+            return False
+        if update_id in self.updates:
+            return True
+        return len(self.updates) == RECENT_UPDATES and update_id < min(self.updates)
+
+    def applied(self, update_id: int) -> None:
+        """Remember an update as applied (only the last few are kept)."""
+        if update_id and update_id not in self.updates:
+            self.updates = [*self.updates, update_id][-RECENT_UPDATES:]
 
     def to_json(self) -> str:
         """Serialise compactly, leaving out every value that equals its default."""
@@ -68,6 +85,7 @@ class Session:
             str(k): str(v) for k, v in session.answers.items() if isinstance(v, str)
         }
         session.tracked = [i for i in session.tracked if isinstance(i, int)][-200:]
+        session.updates = [i for i in session.updates if isinstance(i, int)][-RECENT_UPDATES:]
         if session.wipe_after not in WIPE_CHOICES:
             session.wipe_after = DEFAULT_WIPE_AFTER
         return session
@@ -88,4 +106,5 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "e": ("entry", 0),
     "b": ("back_to", ""),
     "k": ("tracked", []),
+    "u": ("updates", []),
 }

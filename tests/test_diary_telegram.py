@@ -94,6 +94,25 @@ async def test_the_database_never_holds_the_entry_in_plain_text(client, store, d
         assert text.encode() not in raw
 
 
+async def test_an_update_delivered_twice_is_applied_once(client, api, application):
+    await client.send("/diary")
+    note = api.user_sends(client.chat_id, "He followed me to the station")
+    for _ in range(2):  # Telegram sends it again: the bot died before confirming it
+        await application.process_update(Update.de_json(note, application.bot))
+    assert [e.what for e in diary_of(application, client.chat_id).entries()] == [
+        "He followed me to the station"
+    ]
+    assert client.screen_text == "Saved: incident 1"
+    await client.click("Diary")
+    await client.click("Add an incident")
+    await client.click("Now")
+    where = api.user_sends(client.chat_id, "Outside the library")
+    for _ in range(2):
+        await application.process_update(Update.de_json(where, application.bot))
+    assert "What happened" in client.screen_text  # not also taken as what happened
+    assert diary_of(application, client.chat_id).draft().what == ""
+
+
 async def test_a_forwarded_message_keeps_its_origin_time_and_a_hash(client, api, application):
     await client.send("/diary")
     sent = datetime(2026, 11, 29, 23, 12, tzinfo=UTC)

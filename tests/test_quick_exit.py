@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -172,7 +173,8 @@ async def test_forged_forget_from_another_screen_or_chat_changes_nothing(client,
     other = BotClient(api, client.application, chat_id=client.chat_id + 1)
     await other.send("/start")
     await other.click_data(message["message_id"], "forget_now")
-    assert store.load(client.chat_id) == before[0]
+    after = store.load(client.chat_id)
+    assert replace(after, updates=before[0].updates) == before[0]  # only the update ids moved on
     assert api.chat(client.chat_id)[:-1] == before[1][:-1]  # only the re-shown screen changed
     assert store.rows_about(other.chat_id) > 0
 

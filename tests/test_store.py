@@ -114,6 +114,21 @@ def test_a_failed_transaction_leaves_nothing_behind(store):
     assert store.load(1) == Session(state="menu")
 
 
+def test_a_transaction_inside_another_rolls_back_alone(store):
+    def inner_fails() -> None:
+        with store.transaction():
+            store.save(2, Session(state="advice"))
+            raise RuntimeError
+
+    with store.transaction():
+        store.save(1, Session(state="menu"))
+        with pytest.raises(RuntimeError):
+            inner_fails()
+        store.save(3, Session(state="helplines"))
+    assert store.load(1) == Session(state="menu") and store.load(3) == Session(state="helplines")
+    assert store.load(2) is None
+
+
 def test_the_schema_is_at_the_latest_version_and_reopening_changes_nothing(store, database):
     assert len(MIGRATIONS["sqlite"]) == len(MIGRATIONS["postgresql"])
     assert store.db.version() == len(MIGRATIONS[store.dialect])
