@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench clean fonts postgres
+.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench bench-throughput clean fonts postgres
 
 run: $(STAMP) catalogs fonts
 	$(PY) -m bot $(ARGS)
@@ -48,6 +48,12 @@ bench: $(STAMP) catalogs fonts
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.wipe
 	$(PY) -m benchmarks.diary
+	$(PY) -m benchmarks.throughput --phase throughput
+
+# The whole throughput benchmark: also 10,000 sessions' memory (minutes), SQLite then PostgreSQL.
+bench-throughput: $(STAMP) catalogs postgres
+	$(PY) -m benchmarks.throughput
+	$(PY) -m benchmarks.throughput --database-url "$$($(PY) -m tools.postgres fresh bench)"
 
 clean:
 	rm -rf $(VENV) data

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(env_file=Path(".env"))
         mode = args.mode or ("telegram" if settings.token else "chat")
-        configure_logging(settings.log_level if mode == "telegram" else "WARNING")
+        configure_logging(settings.log_level if mode in ("telegram", "webhook") else "WARNING")
         catalogs = Catalogs()
         engine = Engine(load_services(settings.services_file), catalogs.languages)
         if mode in ("telegram", "webhook"):

@@ -6,11 +6,13 @@ every stored time is scheduled again with python-telegram-bot's JobQueue.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram.ext import CallbackContext, ContextTypes, JobQueue
 
 from bot.storage import Store
@@ -46,11 +48,17 @@ class AutoWipe:
         """Replace the chat's auto-clear job (none when `at` is None)."""
         if jobs is None:
             return
-        for job in jobs.get_jobs_by_name(job_name(chat_id)):
-            job.schedule_removal()
-        if at is not None:
-            delay = max(0.0, at - self.clock().timestamp())
-            jobs.run_once(self._fire, when=delay, name=job_name(chat_id), chat_id=chat_id)
+        name = job_name(chat_id)
+        if at is None:
+            # By its id, not get_jobs_by_name, which walks every chat's job on every update.
+            with contextlib.suppress(JobLookupError):
+                jobs.scheduler.remove_job(name)
+            return
+        delay = max(0.0, at - self.clock().timestamp())
+        jobs.run_once(
+            self._fire, when=delay, name=name, chat_id=chat_id,
+            job_kwargs={"id": name, "replace_existing": True},
+        )
 
     def restore(self, jobs: JobQueue) -> int:
         """Schedule again every stored auto-clear (after a restart); returns how many."""

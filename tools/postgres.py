@@ -2,8 +2,9 @@
 
 `ensure` installs PostgreSQL with apt where it is missing (as root), creates a private
 cluster in a temporary directory, starts it on 127.0.0.1 and prints its URL; run again,
-it finds the server already up. `stop` stops it. The cluster trusts local connections and
-listens on loopback only: it is for tests, never for a deployment (see the README).
+it finds the server already up. `fresh NAME` makes an empty database NAME on it (for the
+throughput benchmark) and prints its URL. `stop` stops the server. The cluster trusts
+local connections and listens on loopback only: it is for tests, never for a deployment.
 
 Settings: TEST_PG_PORT (default 55432) and TEST_PG_DIR (default /tmp/stalking-bot-pg-PORT).
 """
@@ -140,6 +141,18 @@ def _init(bin_path: Path, data: Path) -> None:
     )
 
 
+def fresh(name: str) -> str:
+    """An empty database of this name on the test server (dropped first if it exists)."""
+    if not name.isidentifier():
+        raise PostgresUnavailableError(f"not a database name: {name!r}")
+    ensure()
+    bin_path = bindir()
+    assert bin_path is not None  # noqa: S101 - ensure() found or installed it
+    _psql(bin_path, f"DROP DATABASE IF EXISTS {name}")
+    _psql(bin_path, f"CREATE DATABASE {name}")
+    return f"postgresql://{SUPERUSER}@127.0.0.1:{port()}/{name}"
+
+
 def stop() -> None:
     """Stop the test server if it runs."""
     bin_path = bindir()
@@ -154,11 +167,15 @@ def stop() -> None:
 def main() -> int:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m tools.postgres", description=__doc__)
-    parser.add_argument("command", choices=("ensure", "stop", "url"))
-    command = parser.parse_args().command
+    parser.add_argument("command", choices=("ensure", "fresh", "stop", "url"))
+    parser.add_argument("name", nargs="?", default="bench", help="the database `fresh` makes")
+    args = parser.parse_args()
+    command = args.command
     try:
         if command == "ensure":
             print(ensure())
+        elif command == "fresh":
+            print(fresh(args.name))
         elif command == "stop":
             stop()
         else:
