@@ -1,4 +1,5 @@
-"""The diary export's cost: 500 realistic incidents as a PDF (target: under 2 s) and a CSV.
+"""The diary export's cost: 500 realistic incidents as a PDF (target: under 2 s in every
+language and script, on a 2-core machine) and a CSV.
 
     python -m benchmarks.diary
 
@@ -29,7 +30,7 @@ from flows.signs import SIGN_IDS
 
 ENTRIES = 500
 REPEATS = 3
-TARGET = 2.0  # seconds, for the English PDF
+TARGET = 2.0  # seconds, for every PDF
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
 PLACES = (
@@ -157,14 +158,15 @@ def main() -> None:
         ("English, Arabic labels (right to left)", english, "ar"),
         ("written in Arabic, Arabic labels", realistic(arabic=True), "ar"),
     )
-    for index, (name, entries, lang) in enumerate(runs):
+    print(f"Target: under {TARGET:.0f} s for each PDF.")
+    for name, entries, lang in runs:
         tr = translator(catalogs, lang)
         summary = patterns(entries, NOW)
         seconds, pdf = best_of(lambda e=entries, t=tr, s=summary: export_pdf(e, s, t, NOW))
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        target = f" (target < {TARGET:.0f} s)" if index == 0 else ""
+        over = "" if seconds < TARGET else f" - OVER the {TARGET:.0f} s target"
         print(f"PDF, {len(entries)} incidents, {name}: {seconds:.2f} s best of {REPEATS}"
-              f"{target}, {len(pdf) / 1024:.0f} KB, {pages} pages")
+              f"{over}, {len(pdf) / 1024:.0f} KB, {pages} pages")
     seconds, data = best_of(lambda: export_csv(english))
     if read_csv(data) != english:
         raise RuntimeError("the CSV did not read back the same")

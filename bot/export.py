@@ -33,7 +33,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 from urllib.parse import unquote
@@ -42,6 +42,8 @@ from babel.dates import format_date, format_time
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
+from bot.export_fonts import add_font
+from bot.export_shaping import Memo, ShapedWriter
 from bot.i18n import Translator
 from flows.diary_model import Entry, Evidence, Forwarded
 from flows.diary_patterns import Patterns, when
@@ -205,6 +207,7 @@ class Line:
 BLANK_HEIGHT = BODY.size / PT_PER_MM * 0.6
 ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 STRONG_RTL = frozenset({"R", "AL"})
+DIGITS = re.compile(r"[0-9]+(?:[.,:/-][0-9]+)*")  # European digits, one separator between
 
 
 class Typesetter:
@@ -215,9 +218,11 @@ class Typesetter:
         self.rtl = rtl
         self.urdu = lang == "ur"
         self.arabic = NASKH if self.urdu else ARABIC
-        self._widths: dict[tuple[str, str, str, float, bool, bool], float] = {}
-        self._chars: dict[str, str] = {}
-        self._simple: dict[str, bool] = {}
+        self._widths: dict[tuple[str, str, float, bool, bool], Memo[float]] = {}
+        self._chars = Memo(self._substitute)
+        self.simple = Memo(self._is_simple)
+        self._families = Memo(self._letter_family)
+        self._wrapped: dict[tuple[str, Style, float, float | None], tuple[Line, ...]] = {}
         self.font(SANS)
         self.font(SANS, "B")
 
@@ -230,8 +235,7 @@ class Typesetter:
             path = FONT_DIR / FONT_FILES[(family, style)]
             if not path.is_file():
                 raise FontsMissingError(f"{path} is missing; run `make fonts`")
-            self.pdf.add_font(family, style, str(path))
-            font = self.pdf.fonts[family + style]
+            font = add_font(self.pdf, family, style, path)
         if not isinstance(font, TTFFont):  # pragma: no cover - only TTF fonts are added
             raise TypeError(f"{family}{style} is not a TrueType font")
         return font
@@ -263,13 +267,7 @@ class Typesetter:
         if text.isascii():
             return ASCII_CONTROLS.sub("", text)
         text = unicodedata.normalize("NFC", text)
-        return "".join(self._char(char) for char in text)
-
-    def _char(self, char: str) -> str:
-        done = self._chars.get(char)
-        if done is None:
-            done = self._chars[char] = self._substitute(char)
-        return done
+        return "".join(map(self._chars.__getitem__, text))
 
     def _substitute(self, char: str) -> str:
         if char == "\n":
@@ -292,21 +290,19 @@ class Typesetter:
 
     # Analysis and measuring -------------------------------------------------------------
 
-    def is_simple(self, char: str) -> bool:
-        """Drawn right by Noto Sans without shaping: left-to-right, no combining marks."""
-        simple = self._simple.get(char)
-        if simple is None:
-            cp = ord(char)
-            # Latin, Greek, Cyrillic; punctuation and symbols, but not the bidi controls
-            # and separators at U+2028-U+202F.
-            plain = (cp < 0x0590 or 0x1E00 <= cp <= 0x1FFF or 0x2010 <= cp <= 0x2027
-                     or 0x2030 <= cp <= 0x205E or 0x20A0 <= cp <= 0x214F)
-            simple = self._simple[char] = (
-                plain
-                and not unicodedata.combining(char)
-                and cp in self.font(SANS).cmap
-            )
-        return simple
+    def _is_simple(self, char: str) -> bool:
+        """Drawn right by Noto Sans without shaping: left-to-right, no combining marks.
+        (Looked up in `self.simple`.)"""
+        cp = ord(char)
+        # Latin, Greek, Cyrillic; punctuation and symbols, but not the bidi controls and
+        # separators at U+2028-U+202F.
+        plain = (cp < 0x0590 or 0x1E00 <= cp <= 0x1FFF or 0x2010 <= cp <= 0x2027
+                 or 0x2030 <= cp <= 0x205E or 0x20A0 <= cp <= 0x214F)
+        return plain and not unicodedata.combining(char) and cp in self.font(SANS).cmap
+
+    def _letter_family(self, char: str) -> str:
+        """The font family of a letter's script; "" for what is not a letter."""
+        return self.script_family(char) if char.isalpha() else ""
 
     def analyse(self, paragraph: str) -> tuple[str, bool, bool, bool]:
         """The paragraph's main font family, whether it needs shaping, its direction (from
@@ -319,43 +315,58 @@ class Typesetter:
         )
         rtl = strong in STRONG_RTL if strong else self.rtl
         if paragraph.isascii():
-            return SANS, rtl, rtl, False
+            # A number, time or date in digits is one left-to-right run in any paragraph.
+            return SANS, rtl and not DIGITS.fullmatch(paragraph), rtl, False
         # The font of most letters draws the line; the others fall back. (fpdf2 shapes each
         # run of one font apart, and spaces take the line's font: a minority script makes
         # fewer, longer runs.)
-        scripts = Counter(self.script_family(char) for char in paragraph if char.isalpha())
+        scripts = Counter(map(self._families.__getitem__, paragraph))
+        scripts.pop("", None)
         family = scripts.most_common(1)[0][0] if scripts else SANS
         urdu = not URDU_LETTERS.isdisjoint(paragraph)
         if urdu:
             self.font(NASKH)
             if family == ARABIC:
                 family = NASKH
-        shaped = rtl or family != SANS or not all(map(self.is_simple, paragraph))
+        shaped = rtl or family != SANS or not all(map(self.simple.__getitem__, paragraph))
         if family != SANS:
             self.font(family)
         return family, shaped, rtl, urdu
 
-    def width(self, text: str, family: str, style: str, size: float,  # noqa: PLR0917
-              shaped: bool, urdu: bool = False) -> float:
-        """Width in mm, as fpdf2 will draw it (cached: words repeat a lot)."""
-        key = (text, family, style, size, shaped, urdu)
-        width = self._widths.get(key)
-        if width is None:
-            if not shaped:
-                points = self.font(SANS, style).get_text_width(text, size, None)[1]
+    def widths(self, family: str, style: str, size: float, shaped: bool,
+               urdu: bool = False) -> Memo[float]:
+        """Widths in mm of texts (words) in a font, as they will be drawn: `widths[word]`
+        (cached: words repeat a lot). In a shaped line, a run of simple characters in Noto
+        Sans is drawn unshaped (see ShapedWriter), so it is measured unshaped; the rest is
+        measured shaped, run by run of one font."""
+        key = (family, style, size, shaped, urdu)
+        widths = self._widths.get(key)
+        if widths is None:
+            widths = self._widths[key] = Memo(lambda text: self._measure(text, key))
+        return widths
+
+    def _measure(self, text: str, key: tuple[str, str, float, bool, bool]) -> float:
+        family, style, size, shaped, urdu = key
+        simple = self.simple.__getitem__
+        points = 0.0
+        runs = self.runs(text, family, style, urdu) if shaped else [(SANS, style, text)]
+        for run_family, run_style, run in runs:
+            font = self.font(run_family, run_style)
+            if run_family == SANS and (not shaped or all(map(simple, run))):
+                # As FPDF.get_string_width without shaping: the font's character widths.
+                points += sum(map(font.cw.__getitem__, map(ord, run))) * size * 0.001
             else:
-                points = sum(
-                    self.font(run_family, run_style).get_text_width(run, size, SHAPING)[1]
-                    for run_family, run_style, run in self.runs(text, family, style, urdu)
-                )
-            width = self._widths[key] = points / PT_PER_MM
-        return width
+                points += font.get_text_width(run, size, SHAPING)[1]
+        return points / PT_PER_MM
 
     def runs(self, text: str, family: str, style: str,
              urdu: bool) -> Iterable[tuple[str, str, str]]:
         """Split text by font the way fpdf2 does: the line's font when it has the
         character, else the first fallback font that has it."""
         primary = self.font(family, style).cmap
+        if primary.keys() >= set(map(ord, text)):
+            yield family, style, text
+            return
         fallbacks = [(f, style if f == SANS else "") for f in self.registered(urdu)]
         start, current = 0, (family, style)
         for index, char in enumerate(text):
@@ -377,7 +388,16 @@ class Typesetter:
               first: float | None = None) -> list[Line]:
         """Wrap text (paragraphs split at line breaks) into lines at most `width` wide; the
         first line at most `first` wide (it follows an inline label). When not even the
-        first word fits there, the first line is empty."""
+        first word fits there, the first line is empty. (Cached: places, names and
+        feelings come back often, and a field may be wrapped twice to fit a label.)"""
+        key = (text, style, width, first)
+        wrapped = self._wrapped.get(key)
+        if wrapped is None:
+            wrapped = self._wrapped[key] = tuple(self._lines(text, style, width, first))
+        return list(wrapped)
+
+    def _lines(self, text: str, style: Style, width: float,
+               first: float | None) -> list[Line]:
         out: list[Line] = []
         for raw in self.clean(text).split("\n"):
             paragraph = raw.strip(" ")
@@ -399,15 +419,13 @@ class Typesetter:
         fit = 0.98 if shaped else 1.0  # shaped widths are estimated word by word
         full = width * fit
 
-        def measure(text: str) -> float:
-            return self.width(text, family, weight, style.size, shaped, urdu)
-
+        measure = self.widths(family, weight, style.size, shaped, urdu).__getitem__
         space = measure(" ")
         rows: list[tuple[str, float]] = []
         words: list[str] = []
         used = 0.0
-        for word in paragraph.split(" "):
-            size = measure(word)
+        split = paragraph.split(" ")
+        for word, size in zip(split, map(measure, split), strict=True):
             limit = full if rows else first * fit
             if words and used + space + size <= limit:
                 words.append(word)
@@ -624,25 +642,23 @@ def draw_order(placed: Placed) -> tuple[bool, str, str, float, RGB]:
 
 
 class Painter:
-    """Draws composed pages on the FPDF."""
+    """Draws composed pages on the FPDF: shapes, then every line through ShapedWriter."""
 
     def __init__(self, pdf: FPDF, setter: Typesetter) -> None:
         self.pdf = pdf
         self.setter = setter
-        self.font: tuple[str, str, float] | None = None  # last set, to skip repeating it
-        self.color: RGB | None = None
-        self.fallbacks: tuple[str, ...] = ()
+        self.writer = ShapedWriter(pdf, setter.simple, frozenset({SANS, SANS + "B"}))
 
     def paint(self, pages: Sequence[Page], footer: Callable[[int, int], list[Line]]) -> None:
         """Every page, then its page number."""
         pdf = self.pdf
         for number, page in enumerate(pages, start=1):
             pdf.add_page()
-            self.font = self.color = None
             for rect in page.rects:
                 self.rect(rect)
-            # Nothing overlaps, so lines are drawn grouped by font and colour: fpdf2 then
-            # switches font a few times a page instead of at every label.
+            self.writer.begin()  # the rectangles set the fill colour text is drawn in
+            # Nothing overlaps, so lines are drawn grouped by font and colour: the font and
+            # colour change a few times a page instead of at every label.
             for placed in sorted(page.texts, key=draw_order):
                 self.text(placed)
             for line in footer(number, len(pages))[:1]:
@@ -663,31 +679,26 @@ class Painter:
         pdf.rect(rect.x, rect.y, rect.w, rect.h, style=style or "D")
 
     def text(self, placed: Placed) -> None:
-        """One line: unshaped lines straight to the page, the rest through shaping."""
-        pdf, line = self.pdf, placed.line
-        if line.color != self.color:
-            pdf.set_text_color(*line.color)
-            self.color = line.color
-        font = (line.family if line.shaped else SANS, line.style, line.size)
-        if font != self.font:
-            pdf.set_font(*font)
-            self.font = font
+        """One line: unshaped lines with the font's widths, the rest shaped (bidi in the
+        paragraph's direction, the fallback fonts, HarfBuzz)."""
+        line = placed.line
         if line.shaped:
-            if line.fallbacks != self.fallbacks:
-                # exact_match=False: there is one weight of the non-Latin fonts, for bold too
-                pdf.set_fallback_fonts(line.fallbacks, exact_match=False)
-                self.fallbacks = line.fallbacks
-            pdf.set_text_shaping(True, direction="rtl" if line.rtl else "ltr")
-            pdf.set_xy(placed.x, placed.y)
-            pdf.cell(placed.w, line.height, line.text, align=placed.align)
-            return
-        x = placed.x
-        if placed.align == "R":
-            x += placed.w - line.width
-        elif placed.align == "C":
-            x += (placed.w - line.width) / 2
+            written = self.writer.line(line.text, line.family + line.style, line.size,
+                                       line.rtl, line.fallbacks)
+        else:
+            written = self.writer.plain_line(line.text, SANS + line.style, line.size)
         # The same baseline as FPDF.cell: half the line height plus 0.3 of the font size.
-        pdf.text(x, placed.y + 0.5 * line.height + 0.3 * line.size / PT_PER_MM, line.text)
+        baseline = placed.y + 0.5 * line.height + 0.3 * line.size / PT_PER_MM
+        self.writer.draw(written, self.start(placed, written.width), baseline, line.color)
+
+    @staticmethod
+    def start(placed: Placed, width: float) -> float:
+        """Where a line of this width starts, aligned in its place."""
+        if placed.align == "R":
+            return placed.x + placed.w - width
+        if placed.align == "C":
+            return placed.x + (placed.w - width) / 2
+        return placed.x
 
 
 # ---------------------------------------------------------------------------------------
@@ -779,6 +790,7 @@ class DiaryDocument:
         self.setter = setter
         self.composer = Composer(tr.rtl)
         self.labels: dict[tuple[str, str | None, int | None, Style, float], list[Line]] = {}
+        self.formatted: dict[tuple[date | time, str], str] = {}
 
     def say(self, text: Text | Verbatim | str, style: Style, width: float = WIDTH) -> list[Line]:
         """Translate (unless plain user text) and wrap; labels are wrapped once."""
@@ -796,12 +808,21 @@ class DiaryDocument:
     # a date with a month name ("20 مارس 2026") read left to right inside Arabic text.
 
     def date(self, day: date, style: str = "long") -> Verbatim:
-        """A date in the language: "20 March 2026"."""
-        return Verbatim(format_date(day, style, locale=self.tr.locale))
+        """A date in the language: "20 March 2026" (Babel's, once per day and style)."""
+        key = (day, style)
+        text = self.formatted.get(key)
+        if text is None:
+            text = self.formatted[key] = format_date(day, style, locale=self.tr.locale)
+        return Verbatim(text)
 
     def clock(self, moment: datetime) -> Verbatim:
-        """A UK time of day: "21:30"."""
-        return Verbatim(format_time(uk(moment).time(), "HH:mm", locale=self.tr.locale))
+        """A UK time of day: "21:30" (Babel's, once per minute of the day)."""
+        minute = uk(moment).time().replace(second=0, microsecond=0, tzinfo=None)
+        key = (minute, "HH:mm")
+        text = self.formatted.get(key)
+        if text is None:
+            text = self.formatted[key] = format_time(minute, "HH:mm", locale=self.tr.locale)
+        return Verbatim(text)
 
     def moment(self, moment: datetime, style: str = "long") -> Text:
         """'20 March 2026 at 21:30', UK time."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import random
 import re
 import shutil
 import unicodedata
@@ -42,10 +43,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.support import NullTranslations
+from fpdf import FPDF
+from fpdf.bidi import BidiParagraph
+from fpdf.enums import TextDirection
 from pypdf import PdfReader
 
 from bot import export
 from bot.export import CSV_COLUMNS, export_csv, export_pdf, read_csv
+from bot.export_shaping import ShapedWriter, bidi_code, level_runs, resolve_levels
 from bot.i18n import Catalogs, Translator
 from flows.diary_model import Entry, Evidence, Forwarded
 from flows.diary_patterns import Patterns, patterns
@@ -358,6 +363,94 @@ def test_an_incident_longer_than_a_page_flows_onto_the_next():
     data = export_pdf(entries, summary_of(entries), ENGLISH, NOW)
     assert pages(data) >= 4
     assert_in([story, entries[2].where], pdf_text(data))
+
+
+# --- the text engine: bidi, shaping, fonts ----------------------------------------------------
+# The PDF's shaped lines are not drawn by FPDF.cell but by bot/export_shaping.py, which
+# does what FPDF.cell does once per distinct line, word and glyph. These check that it
+# does the same: fpdf2's bidi levels, and the glyphs FPDF.cell writes.
+
+BIDI_SAMPLES = (
+    "29\u200f/05\u200f/2026 الساعة 21:30",  # Babel's Arabic date, with right-to-left marks
+    "صورة: AgACAgQAAxkBAAIBY2Zf3kq9bT7sX1yR0pL4mN8vC6wE2hJ5uA0oQ9iK3dF7gS1tZxW-_cVbN4eYrM",
+    "الأدلة (في محادثة Telegram):",
+    "Week of 12 أكتوبر 2026: 0",
+    "He wrote: \"سأنتظرك 5 أيام\" (again) at 9:30pm, 100% sure.",
+    "Daniel نے پہلی بار بھیجا: 8 دسمبر، 2025، 01:36 بجے",
+    "[Dan\u0301iel] (ש״ח 12-3) \u00ad\u200d -5 $4 €3,5 ١٢٣ ،٤",
+)
+
+
+def bidi_texts() -> list[str]:
+    """The samples and a few thousand random strings of the characters that matter."""
+    pool = [*"abc DEF 123 ٤٥ ,.:/-+%$#!?\"'()[]{}", *"سلام عليكم", "\u200f", "\u200e",
+            "\u064b", "\u0301", "\u061c", "\u200d", "\u00ad", "€", "·", "\u00a0", "ש", "\t"]
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
+    return [*BIDI_SAMPLES, *("".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+                             for _ in range(1500))]
+
+
+@pytest.mark.parametrize("rtl", [False, True], ids=["left-to-right", "right-to-left"])
+def test_bidi_levels_are_fpdf2s(rtl):
+    direction = TextDirection.RTL if rtl else TextDirection.LTR
+    for text in bidi_texts():
+        paragraph = BidiParagraph(text, direction, preserve_bn_chars=True)
+        levels = resolve_levels(text, "".join(map(bidi_code, text)), rtl)
+        assert levels is not None, text
+        assert [int(level) for level in levels] == [
+            char.embedding_level for char in paragraph.characters], text
+
+
+def test_runs_are_in_visual_order():
+    # A right-to-left phrase with numbers in a left-to-right line reads as one block
+    # (rule L2); FPDF.cell would put its first word on the left.
+    text = "Week of 12 أكتوبر 2026: 0"
+    levels = resolve_levels(text, "".join(map(bidi_code, text)), False)
+    assert levels is not None
+    assert level_runs(text, levels) == [
+        ("Week of 12 ", 0), ("0", 2), (": ", 1), ("2026", 2), ("أكتوبر ", 1)]
+
+
+def written_text(rtl_lines: Iterable[str], ltr_lines: Iterable[str], cell: bool) -> str:
+    """The text a PDF reader gets from lines drawn by FPDF.cell or by ShapedWriter."""
+    pdf = FPDF()
+    setter = export.Typesetter(pdf, "en", rtl=False)
+    for family in (export.ARABIC, export.NASKH, export.BENGALI, export.GURMUKHI):
+        setter.font(family)
+    fallbacks = setter.registered()
+    writer = ShapedWriter(pdf, setter.simple, frozenset({export.SANS}))
+    pdf.add_page()
+    lines = [(text, True) for text in rtl_lines] + [(text, False) for text in ltr_lines]
+    for index, (text, rtl) in enumerate(lines):
+        family = setter.analyse(text)[0]
+        y = 20 + 8 * index
+        if cell:
+            pdf.set_font(family, "", 10)
+            pdf.set_fallback_fonts(fallbacks, exact_match=False)
+            pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
+            pdf.set_xy(10, y)
+            pdf.cell(190, 6, text, align="R" if rtl else "L")
+        else:
+            line = writer.line(text, family, 10, rtl, fallbacks)
+            writer.draw(line, 200 - line.width if rtl else 10, y + 3 + 3 / pdf.k, (0, 0, 0))
+    return PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0].extract_text()
+
+
+def test_shaped_lines_hold_the_glyphs_fpdf2_cell_writes():
+    rtl = [SCRIPTS["arabic"], SCRIPTS["urdu"], *BIDI_SAMPLES[:3]]
+    ltr = [SCRIPTS["bengali"], SCRIPTS["gurmukhi"], SCRIPTS["polish"],
+           f"He said: \"{SCRIPTS['arabic']}\" and left."]
+    assert written_text(rtl, ltr, cell=False) == written_text(rtl, ltr, cell=True)
+
+
+def test_exports_share_no_state():
+    # Fonts are read once per process and copied into each document: a document's glyph
+    # subset must not leak into the next.
+    entries = full_entries()
+    first = export_pdf(entries, summary_of(entries), RTL, NOW)
+    others = [entry(1, what=" / ".join(SCRIPTS.values()))]
+    export_pdf(others, summary_of(others), ENGLISH, NOW)
+    assert export_pdf(entries, summary_of(entries), RTL, NOW) == first
 
 
 # --- CSV -------------------------------------------------------------------------------------
