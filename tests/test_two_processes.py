@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import os
 import socket
@@ -61,11 +62,9 @@ def wait_healthy(base: str, bot: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert bot.poll() is None, log.read_text()
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.1)
     raise AssertionError(f"{base} never became healthy:\n{log.read_text()}")
 
