@@ -9,16 +9,20 @@ for a forwarded message, when it was first sent and its SHA-256 at capture.
 
 Text may be in any shipped language, and what people typed may mix scripts, so the PDF
 registers Noto fonts for Latin, Arabic, Urdu (Naskh), Bengali and Gurmukhi as fallbacks of
-each other and turns on fpdf2's text shaping (HarfBuzz, with fpdf2's bidi algorithm).
+each other, and shapes text with HarfBuzz after fpdf2's bidi algorithm.
 
 Speed: fpdf2's own line breaking (multi_cell) re-shapes a line once per character added,
-and drawing a shaped line costs some 20-30 µs a character. So this module wraps text
-itself, with cached word widths from the same fonts and the same HarfBuzz, and paginates
-before drawing (an incident stays on one page when it fits; the page count is known for
-the footer). A line that needs nothing from the shaper (Latin, Greek or Cyrillic without
-combining marks, in a left-to-right paragraph) is drawn with `FPDF.text`; every other line
-goes through `FPDF.cell` with shaping, its paragraph's direction and the fallback fonts.
-Fonts are registered only when a script needs them. Figures: `python -m benchmarks.diary`.
+and `FPDF.cell` runs bidi, font fallback and HarfBuzz in Python for every line it draws
+(1-2 ms a line; a diary in Arabic has some 6,000). So this module wraps text itself, with
+cached word widths, and paginates before drawing (an incident stays on one page when it
+fits; the page count is known for the footer); then every line is written by
+`bot.export_shaping.ShapedWriter`, which does what `FPDF.cell` does - the same bidi rules,
+font fallback, HarfBuzz shaping and glyph subsets - once per distinct line, word and glyph.
+A line that needs nothing from the shaper (Latin, Greek or Cyrillic without combining
+marks, in a left-to-right paragraph; or digits such as a time, in any paragraph) is
+written from the font's character widths, as `FPDF.text` writes it. Fonts are registered
+only when a script needs them, and read once per process (`bot.export_fonts`). Figures:
+`python -m benchmarks.diary`.
 
 The CSV is UTF-8 with a byte order mark, one row per incident under stable English
 column names, and `read_csv(export_csv(entries)) == entries`.
@@ -35,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 from urllib.parse import unquote
 
 from babel.dates import format_date, format_time
@@ -69,7 +73,6 @@ FONT_FILES: dict[tuple[str, str], str] = {
 }
 # Letters Urdu uses and Arabic does not: a paragraph with one is set in the Urdu font.
 URDU_LETTERS = frozenset("ٹڈڑںھہےۓ")
-SHAPING: dict[str, Any] = {"features": {}}  # HarfBuzz guesses direction and script per run
 
 
 class FontsMissingError(RuntimeError):
@@ -190,7 +193,7 @@ class Line:
     style: Literal["", "B"]
     size: float
     color: RGB
-    shaped: bool  # drawn through fpdf2's shaping and bidi (else FPDF.text)
+    shaped: bool  # bidi and HarfBuzz shaping (else written from the font's character widths)
     rtl: bool  # the paragraph's direction
     width: float  # mm (exact for unshaped lines; used to align them)
     height: float  # mm
@@ -208,10 +211,12 @@ BLANK_HEIGHT = BODY.size / PT_PER_MM * 0.6
 ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 STRONG_RTL = frozenset({"R", "AL"})
 DIGITS = re.compile(r"[0-9]+(?:[.,:/-][0-9]+)*")  # European digits, one separator between
+ZEROS = str.maketrans("123456789", "000000000")
 
 
 class Typesetter:
-    """Cleans, measures and wraps text with the Noto fonts registered on one FPDF."""
+    """Cleans, measures and wraps text with the Noto fonts registered on one FPDF. Its
+    `writer` shapes text (once, for measuring and drawing) and writes lines."""
 
     def __init__(self, pdf: FPDF, lang: str, rtl: bool) -> None:
         self.pdf = pdf
@@ -222,6 +227,7 @@ class Typesetter:
         self._chars = Memo(self._substitute)
         self.simple = Memo(self._is_simple)
         self._families = Memo(self._letter_family)
+        self.writer = ShapedWriter(pdf, self.simple, frozenset({SANS, SANS + "B"}))
         self._wrapped: dict[tuple[str, Style, float, float | None], tuple[Line, ...]] = {}
         self.font(SANS)
         self.font(SANS, "B")
@@ -346,6 +352,11 @@ class Typesetter:
         return widths
 
     def _measure(self, text: str, key: tuple[str, str, float, bool, bool]) -> float:
+        zeros = text.translate(ZEROS)
+        if zeros != text:
+            # Digits are all as wide as "0" (the Noto fonts' figures are tabular): dates
+            # and times are measured once per pattern, not once per date.
+            return self._widths[key][zeros]
         family, style, size, shaped, urdu = key
         simple = self.simple.__getitem__
         points = 0.0
@@ -355,8 +366,8 @@ class Typesetter:
             if run_family == SANS and (not shaped or all(map(simple, run))):
                 # As FPDF.get_string_width without shaping: the font's character widths.
                 points += sum(map(font.cw.__getitem__, map(ord, run))) * size * 0.001
-            else:
-                points += font.get_text_width(run, size, SHAPING)[1]
+            else:  # shaped as it will be drawn (and drawn from that shaping)
+                points += self.writer.advance(run_family + run_style, run, size)
         return points / PT_PER_MM
 
     def runs(self, text: str, family: str, style: str,
@@ -642,12 +653,12 @@ def draw_order(placed: Placed) -> tuple[bool, str, str, float, RGB]:
 
 
 class Painter:
-    """Draws composed pages on the FPDF: shapes, then every line through ShapedWriter."""
+    """Draws composed pages on the FPDF: rectangles, then every line through ShapedWriter."""
 
     def __init__(self, pdf: FPDF, setter: Typesetter) -> None:
         self.pdf = pdf
         self.setter = setter
-        self.writer = ShapedWriter(pdf, setter.simple, frozenset({SANS, SANS + "B"}))
+        self.writer = setter.writer
 
     def paint(self, pages: Sequence[Page], footer: Callable[[int, int], list[Line]]) -> None:
         """Every page, then its page number."""

@@ -3,11 +3,10 @@
 `FPDF.add_font` reads a TrueType file and works out its character map and widths in
 Python: some 40 ms for Noto Sans, 20 ms for Noto Sans Arabic, on every export. What it
 works out depends only on the file, so `add_font` here reads each file once, keeps that
-font as a template, and gives each document a copy of it with what a document changes
-made fresh: its number in the document, the glyph subset it uses, its list of missing
-glyphs, and its own fontTools font (FPDF.output subsets that one in place; it is opened
-lazily, so opening it costs next to nothing). That fontTools font goes without the OpenType
-layout tables, which FPDF.output leaves out of the PDF anyway.
+font as a template, and gives each document a copy of it: the character map and widths
+are shared (read only), what a document changes is made fresh - its number in the
+document, the glyph subset it uses, its list of missing glyphs, and its own fontTools
+font (FPDF.output subsets that one in place, then closes it; see `_open`).
 """
 
 from __future__ import annotations
@@ -25,6 +24,20 @@ _TEMPLATES: dict[tuple[str, str, float], TTFFont] = {}
 _LOCK = threading.Lock()
 
 
+def _open(path: Path) -> ttLib.TTFont:
+    """The font file for fontTools, read lazily, without its OpenType layout tables:
+    FPDF.output drops them from the embedded subset anyway, but fontTools reads through
+    GPOS before it drops it (a good part of subsetting Noto Sans). (HarfBuzz shapes from
+    the font file.) Bounding boxes are not recalculated when the subset is saved: the
+    font's own are kept, as valid for the subset as for the whole font."""
+    font = ttLib.TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, fontNumber=0,
+                        lazy=True)
+    for tag in LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
+    return font
+
+
 def add_font(pdf: FPDF, family: str, style: str, path: Path) -> TTFFont:
     """Add a font to the document, as `pdf.add_font(family, style, path)` does."""
     fontkey = f"{family.lower()}{style}"
@@ -38,17 +51,15 @@ def add_font(pdf: FPDF, family: str, style: str, path: Path) -> TTFFont:
             loaded = loader.fonts[fontkey]
             if not isinstance(loaded, TTFFont):  # pragma: no cover - add_font makes TTFFont
                 raise TypeError(f"{path} did not load as a TrueType font")
+            # What add_font read of the font's tables (its glyphs: some 11,000 objects for
+            # the garbage collector to walk through) is not kept: each document opens
+            # the file for itself.
+            loaded.ttfont.close()
+            loaded.ttfont = ttLib.TTFont()
             template = _TEMPLATES[key] = loaded
     font = copy.copy(template)
     font.i = len(pdf.fonts) + 1
-    font.ttfont = ttLib.TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False,
-                               fontNumber=0, lazy=True)
-    for tag in LAYOUT_TABLES:
-        # FPDF.output drops them from the embedded subset anyway, but fontTools reads
-        # through GPOS before it drops it (a good part of subsetting Noto Sans).
-        # HarfBuzz shapes from the font file, not from this copy.
-        if tag in font.ttfont:
-            del font.ttfont[tag]
+    font.ttfont = _open(path)
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font._hbfont = None  # made from the file on first use, per document

@@ -1,19 +1,27 @@
-"""Shaped lines for the diary PDF, drawn without fpdf2's per-call text pipeline.
+"""Writing the diary PDF's lines: what FPDF.cell does with text shaping, done once.
 
 `FPDF.cell()` with text shaping runs, for every line and all in Python, fpdf2's bidi
 algorithm, a split of the text by font and script, HarfBuzz on each piece and a walk over
-the glyphs it returns: 1-2 ms a line. A diary in Arabic has some 6,000 such lines, half of
-them repeats (labels) and most of the rest short (dates, times, numbers).
+the glyphs it returns: 1-2 ms a line, and a diary in Arabic has some 6,000 lines.
 
-`ShapedWriter` does the same steps the same way - fpdf2's fonts, subsets and fallback
-choice, its splits by script, HarfBuzz with fpdf2's buffer settings, and fpdf2's bidi rules
-(Unicode's UAX #9) - but does each once: a line drawn before is written again from its
-cached content stream (only its position changes), a piece of text is shaped once, and
-each glyph is looked up in the font subset once. Glyphs are positioned with relative `Td`
-moves inside one text object, so the cached stream does not depend on where the line goes.
+`ShapedWriter` takes the same steps the same way - fpdf2's bidi rules (Unicode's UAX #9;
+here with regular expressions), its choice of fallback font and its splits by script,
+HarfBuzz with fpdf2's buffer settings, fpdf2's glyph subsets and ToUnicode data - but
+takes each once: a line written before is written again from its cached content stream
+(only its position changes: glyphs are placed with `Td` moves from the line's start), a
+word is shaped once, a glyph is looked up in its font's subset once.
 
-What it does not do that `cell()` can: markdown, links, underline, character spacing,
-stretching, and the `{nb}` page-count alias (drawn as typed, which suits text people typed).
+Where it differs from `FPDF.cell`:
+- Runs are put in visual order by rule L2 of UAX #9. (fpdf2 reverses whole runs only,
+  which misplaces a right-to-left phrase with numbers in a left-to-right line.)
+- A left-to-right run of characters that need no shaping (`plain`: Latin without
+  combining marks, say) in a `plain_fonts` font (Noto Sans) is written from the font's
+  character widths, as FPDF.text writes text: no kerning, like the all-Latin lines.
+- In other fonts a run is shaped word by word: a space ends an Arabic, Bengali or
+  Gurmukhi shaping context (and a word is shaped once however often it is used).
+- No markdown, links, underline, character spacing or stretching, and no `{nb}` page
+  count alias (drawn as typed, which suits what people typed).
+- Colour and font are set when they change, not saved and restored around every line.
 """
 
 from __future__ import annotations
@@ -28,13 +36,19 @@ from typing import NamedTuple, TypeAlias, TypeVar
 import uharfbuzz as hb
 from fpdf import FPDF
 from fpdf.bidi import BIDI_BRACKETS, BidiParagraph
-from fpdf.drawing_primitives import convert_to_device_color
+from fpdf.drawing_primitives import (
+    DeviceCMYK,
+    DeviceGray,
+    DeviceRGB,
+    convert_to_device_color,
+)
 from fpdf.enums import PDFResourceType, TextDirection, TextEmphasis
 from fpdf.fonts import TTFFont
 from fpdf.unicode_script import UnicodeScript, get_unicode_script
 
 RGB: TypeAlias = tuple[int, int, int]
 V = TypeVar("V")
+DeviceColor: TypeAlias = DeviceCMYK | DeviceGray | DeviceRGB
 LineKey: TypeAlias = tuple[str, str, float, bool, tuple[str, ...] | None]
 
 NO_SCRIPT = (UnicodeScript.COMMON, UnicodeScript.UNKNOWN)
@@ -59,7 +73,7 @@ class Template(NamedTuple):
 
     ops: tuple[str | tuple[float, float], ...]
     advance: float  # points
-    moves: bool  # whether any op is a move
+    shown: str | None  # the one op, when it shows glyphs without moves
 
 
 class ShapedLine(NamedTuple):
@@ -85,13 +99,13 @@ UNKNOWN = "?"  # explicit embeddings, overrides and isolates; unassigned charact
 BRACKETS = frozenset(BIDI_BRACKETS)
 _W1 = re.compile(r"(?<=(.))m+")
 _W1_START = re.compile(r"^m+")
-_W2 = re.compile(r"A[^RLAE]*E[^RLA]*")  # from an AL to the next strong type, with an EN
+_W2 = re.compile(r"A[^RLE]*E[^RL]*")  # from an AL to the next R or L, with an EN
 _W4_ES = re.compile(r"(?<=E)s(?=E)")
 _W4_CS_EN = re.compile(r"(?<=E)c(?=E)")
 _W4_CS_AN = re.compile(r"(?<=N)c(?=N)")
 _W5 = re.compile(r"(?<=E)t+|t+(?=E)")
 _W6 = str.maketrans("stc", "ooo")
-_W7 = re.compile(r"L[^RLE]*E[^RL]*")  # from an L to the next strong type, with an EN
+_W7 = re.compile(r"L[^RE]*E[^R]*")  # from an L to the next R (no AL left), with an EN
 _W7_START = re.compile(r"^[^RL]*")
 _N1 = re.compile(r"[BSwo]+")
 _OTHER_WAY = {True: re.compile(r"[LEN]"), False: re.compile(r"[RAN]")}
@@ -256,14 +270,11 @@ def _reorder(runs: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 class ShapedWriter:
-    """Writes shaped lines on an FPDF's pages, caching every step (see the module doc).
+    """Writes lines on an FPDF's pages, caching every step (see the module doc).
 
-    `plain(char)` says a character needs no shaping in `plain_fonts` (Latin without
-    combining marks, say): a left-to-right run of such characters in such a font is
-    written from the font's character widths, as FPDF.text writes text, not shaped. Runs
-    in other fonts (Arabic, Bengali, Gurmukhi) are shaped word by word: a space
-    separates their shaping contexts, and a word is shaped once however often it is used.
-    """
+    `plain(char)` says a character needs no shaping in the `plain_fonts` (font keys, as
+    in FPDF.fonts). One writer serves one document: its caches hold the document's glyph
+    codes."""
 
     def __init__(self, pdf: FPDF, plain: Callable[[str], bool],
                  plain_fonts: frozenset[str]) -> None:
@@ -283,7 +294,7 @@ class ShapedWriter:
         self._fallbacks: dict[tuple[str, str, tuple[str, ...]], Memo[str]] = {}
         self._pieces: dict[tuple[str, str, str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
         self._fonts: dict[str, TTFFont] = {}
-        self._colors: dict[RGB, str] = {}
+        self._colors: dict[RGB, tuple[DeviceColor, str]] = {}
         self._page = -1
         self._on_page: set[int] = set()
         self._color_now: RGB | None = None
@@ -309,8 +320,15 @@ class ShapedWriter:
             template = self._plain(font_key, text, size)
             font = self._font(font_key)
             line = self._lines[key] = ShapedLine(
-                template.advance / self.pdf.k, size, (font,), font, str(template.ops[0]))
+                template.advance / self.pdf.k, size, (font,), font, template.shown or "")
         return line
+
+    def advance(self, font_key: str, text: str, size: float) -> float:
+        """How far (points) a run of one font goes, shaped as it will be drawn (in its
+        own direction: right to left when it has a right-to-left letter)."""
+        code = "".join(map(self._codes_of.__getitem__, text))
+        rtl = "R" in code or "A" in code
+        return sum(template.advance for template in self._templates_of(font_key, text, size, rtl))
 
     def begin(self) -> None:
         """Forget the colour and font set in the page's content stream: call it on a new
@@ -321,7 +339,8 @@ class ShapedWriter:
     def draw(self, line: ShapedLine, x: float, baseline: float, color: RGB) -> None:
         """Write a line with the start of its baseline at (x, baseline), in document units
         from the top left (as FPDF.text places text), in the colour. Colour and font are
-        set only when they change (see `begin`)."""
+        set only when they change (see `begin`); FPDF is told, so that what it draws
+        next sets its own."""
         if not line.fonts:
             return
         pdf = self.pdf
@@ -335,20 +354,24 @@ class ShapedWriter:
                 self._on_page.add(font.i)
         paint = ""
         if color != self._color_now:
-            paint = self._color(color) + " "
+            device, serialized = self._color(color)
+            paint = serialized + " "
+            pdf.fill_color = device  # text is painted with the fill colour
             self._color_now = color
         first = (line.fonts[0], line.size)
         font = "" if first == self._font_now else f"/F{first[0].i} {line.size:.2f} Tf "
+        if font or line.last is not first[0]:
+            pdf.current_font_is_set_on_page = False
         self._font_now = (line.last, line.size)
         k = pdf.k
         pdf._out(f"{paint}BT {font}{x * k:.2f} {(pdf.h - baseline) * k:.2f} Td {line.body} ET")
 
-    def _color(self, color: RGB) -> str:
-        serialized = self._colors.get(color)
-        if serialized is None:
-            serialized = self._colors[color] = (
-                convert_to_device_color(*color).serialize().lower())
-        return serialized
+    def _color(self, color: RGB) -> tuple[DeviceColor, str]:
+        found = self._colors.get(color)
+        if found is None:
+            device = convert_to_device_color(*color)
+            found = self._colors[color] = (device, device.serialize().lower())
+        return found
 
     # Composing --------------------------------------------------------------------------
 
@@ -378,8 +401,8 @@ class ShapedWriter:
                     if font not in fonts:
                         fonts.append(font)
                 for template in self._templates_of(key, piece, size, run_rtl):
-                    if not template.moves:
-                        body.extend(template.ops)  # type: ignore[arg-type]  # only strings
+                    if template.shown is not None:
+                        body.append(template.shown)
                         pen += template.advance
                         continue
                     for op in template.ops:
@@ -527,8 +550,8 @@ class ShapedWriter:
             codes = self._plain_codes[key] = Memo(
                 lambda char: self._code(font, char))
         width = sum(map(font.cw.__getitem__, map(ord, text)))
-        return Template((f"({''.join(map(codes.__getitem__, text))}) Tj",),
-                        width * size * 0.001, moves=False)
+        shown = f"({''.join(map(codes.__getitem__, text))}) Tj"
+        return Template((shown,), width * size * 0.001, shown)
 
     @staticmethod
     def _code(font: TTFFont, char: str) -> str:
@@ -565,14 +588,14 @@ class ShapedWriter:
             owners.setdefault(owner, []).append(ord(text[index]))
         unit = font.scale * size / 1000  # points per font unit
         ops: list[str | tuple[float, float]] = []
-        shown: list[str] = []
+        pending: list[str] = []  # glyph codes not yet shown
         pen_x = pen_y = 0.0
         widths = 0
 
         def move(x: float, y: float) -> None:
-            if shown:
-                ops.append(f"({''.join(shown)}) Tj")
-                shown.clear()
+            if pending:
+                ops.append(f"({''.join(pending)}) Tj")
+                pending.clear()
             ops.append((x, y))
 
         for info, pos in zip(infos, positions, strict=True):
@@ -583,18 +606,18 @@ class ShapedWriter:
             code, width = mapped
             if pos.x_offset or pos.y_offset:
                 move(pen_x + pos.x_offset * unit, pen_y + pos.y_offset * unit)
-            shown.append(code)
+            pending.append(code)
             pen_x += pos.x_advance * unit
             pen_y -= pos.y_advance * unit
             widths += round(font.scale * pos.x_advance + 0.001)
             if (width != pos.x_advance or pos.x_offset or pos.y_offset
                     or pos.y_advance):
                 move(pen_x, pen_y)
-        if shown:
-            ops.append(f"({''.join(shown)}) Tj")
-        template = self._templates[cache_key] = Template(
-            tuple(ops), widths * size * 0.001, moves=len(ops) > 1 or not isinstance(ops[0], str)
-            if ops else False)
+        if pending:
+            ops.append(f"({''.join(pending)}) Tj")
+        shown = ops[0] if len(ops) == 1 and isinstance(ops[0], str) else None
+        template = self._templates[cache_key] = Template(tuple(ops), widths * size * 0.001,
+                                                         shown)
         return template
 
     def _glyph(self, font: TTFFont, key: str, glyph_id: int,

@@ -443,6 +443,21 @@ def test_shaped_lines_hold_the_glyphs_fpdf2_cell_writes():
     assert written_text(rtl, ltr, cell=False) == written_text(rtl, ltr, cell=True)
 
 
+def test_fpdf2_sets_its_colour_again_after_shaped_text():
+    # Text is painted with the fill colour: FPDF must not believe its last fill colour is
+    # still set after a line, or a band drawn after text would take the text's colour.
+    pdf = FPDF()
+    writer = export.Typesetter(pdf, "en", rtl=False).writer
+    pdf.add_page()
+    pdf.set_fill_color(*export.BAND)
+    writer.draw(writer.plain_line("Hello", export.SANS, 10), 10, 20, export.INK)
+    pdf.set_fill_color(*export.BAND)
+    pdf.rect(10, 30, 5, 5, style="F")
+    content = bytes(pdf.pages[1].contents).decode("latin-1")
+    pdf.output()  # closes the font files
+    assert content.rindex(" rg") > content.index(") Tj")
+
+
 def test_exports_share_no_state():
     # Fonts are read once per process and copied into each document: a document's glyph
     # subset must not leak into the next.
