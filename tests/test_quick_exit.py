@@ -191,13 +191,32 @@ async def test_auto_clear_fires_after_the_idle_time(client, api, store):
     assert store.wipe_at(client.chat_id) is None
 
 
-async def test_activity_postpones_the_auto_clear(client, api):
+async def test_activity_postpones_the_auto_clear(client, api, store):
     await client.send("/settings")
-    await client.click("5 minutes")
-    for _ in range(4):
+    await client.click("5 minutes")  # due in 0.25 s
+    conversation = client.application.bot_data["conversation"]
+    first_job = conversation.autowipe.planned(client.chat_id)
+    for _ in range(5):  # 0.5 s of activity: the first job runs early and must not wipe
+        await asyncio.sleep(0.1)
         await client.click("15 minutes")
         await client.click("5 minutes")
-    assert api.chat(client.chat_id), "still there right after activity"
+        assert api.chat(client.chat_id), "cleared while the person was still active"
+    assert store.wipe_at(client.chat_id) > first_job  # the stored time moved on ...
+    await api.wait_for_async(lambda a: a.chat(client.chat_id) == [], timeout=10)
+    assert store.wipe_at(client.chat_id) is None  # ... and once idle, the chat is cleared
+
+
+async def test_updates_do_not_move_the_job_later(client):
+    await client.send("/settings")
+    await client.click("5 minutes")
+    autowipe = client.application.bot_data["conversation"].autowipe
+    planned = autowipe.planned(client.chat_id)
+    await client.click("15 minutes")
+    assert autowipe.planned(client.chat_id) == planned  # it runs early and waits again
+    await client.click("Never")
+    assert autowipe.planned(client.chat_id) is None
+    await client.click("5 minutes")
+    assert autowipe.planned(client.chat_id) is not None
 
 
 async def test_auto_clear_off_keeps_the_chat(client, api, store):
