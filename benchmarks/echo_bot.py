@@ -9,6 +9,9 @@ the default HTTPX request, no rate limiter, no persistence. It replies to every 
 the same text (sendMessage) and answers every tap (answerCallbackQuery), then edits the tapped
 message to show the button's data (editMessageText): the same calls per update as the bot
 makes for a typed message and for a tap.
+
+With ECHO_RATE_LIMITER=1 it has python-telegram-bot's AIORateLimiter as the bot builds it: the
+same flood cap of 30 calls with a chat_id a second, the same 3 retries after a 429.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from __future__ import annotations
 import os
 
 from telegram import Update
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+)
 from telegram.ext import filters as ptb_filters
 
 
@@ -38,12 +47,14 @@ async def tapped(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     """Serve until SIGINT or SIGTERM."""
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .build()
     )
+    if os.environ.get("ECHO_RATE_LIMITER") == "1":
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
     application.add_handler(CallbackQueryHandler(tapped))
     application.add_handler(MessageHandler(ptb_filters.TEXT, echo))
     application.run_webhook(

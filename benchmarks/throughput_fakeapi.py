@@ -82,6 +82,7 @@ class LeanBotApi:
         self.chats: dict[int, ChatState] = {}
         self.errors: list[str] = []
         self.calls: Counter[str] = Counter()  # every call, by method name as sent
+        self.traffic = 0  # bytes of the Bot API calls' bodies and their answers' bodies
         self.webhook: JSONDict = {}
         self.last_call_at = 0.0
         self.auto_clears = 0  # chats the bot wiped on its own (its 15-minute auto-clear)
@@ -398,6 +399,7 @@ class _Protocol(asyncio.Protocol):
             status, payload = self.api.handle(
                 request[1] if len(request) > 1 else "/", headers.get("content-type", ""), body
             )
+            self.api.traffic += len(body) + len(payload)
             reason = "OK" if status == 200 else "Error"
             self.transport.write(
                 f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
