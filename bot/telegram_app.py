@@ -12,7 +12,7 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -166,7 +166,12 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error's type and keep running; never log the update (it holds user text)."""
     error = context.error
-    log.error("update failed: %s", type(error).__name__, exc_info=error)
+    if update is None and isinstance(error, NetworkError):
+        # A poll for updates failed (Telegram or the network is down): the poll is retried.
+        log.warning("could not reach Telegram (%s); trying again", type(error).__name__)
+        return
+    what = "update" if isinstance(update, Update) else "background task"
+    log.error("%s failed: %s", what, type(error).__name__, exc_info=error)
     conversation = context.bot_data.get("conversation")
     if isinstance(conversation, Conversation):
         conversation.metrics.count("errors")

@@ -159,6 +159,23 @@ async def test_a_bot_api_error_is_logged_and_the_bot_carries_on(client, api, cap
     assert client.screen_text == "What would you like to do?"
 
 
+async def test_a_failed_poll_is_a_calm_warning_not_an_update_error(application, caplog):
+    from telegram.error import NetworkError, TimedOut  # noqa: PLC0415
+
+    with caplog.at_level(logging.WARNING):
+        for error in (NetworkError("Bad Gateway"), TimedOut()):
+            await application.process_error(None, error)  # as the poller reports it
+    records = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    assert [r.levelno for r in records] == [logging.WARNING, logging.WARNING]
+    assert all("could not reach Telegram" in r.getMessage() for r in records)
+    assert application.bot_data["conversation"].metrics.counts["errors"] == 0
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        await application.process_error(None, ValueError("a job broke"))
+    assert any("background task failed: ValueError" in r.getMessage() for r in caplog.records)
+    assert application.bot_data["conversation"].metrics.counts["errors"] == 1
+
+
 @pytest.fixture
 def bot_log() -> Iterator[io.StringIO]:
     """What the bot's own log handler writes, at DEBUG, as an operator would configure it."""
