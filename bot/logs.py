@@ -3,7 +3,8 @@
 python-telegram-bot logs every request's parameters and every received update at DEBUG,
 and httpx logs each request's address (which holds the token) at INFO. Those loggers are
 held at WARNING whatever level the operator chooses; BOT_LOG_LEVEL applies to the bot's
-own modules, which log only event kinds and state names.
+own modules, which log only event kinds and state names. Tornado (the webhook server) logs
+every request it serves at INFO; at WARNING it still logs refused requests and errors.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import TextIO
 
 TOKEN_IN_TEXT = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
-LIBRARIES = ("telegram", "httpx", "httpcore", "apscheduler", "transitions", "asyncio")
+LIBRARIES = (
+    "telegram", "httpx", "httpcore", "apscheduler", "transitions", "asyncio", "tornado",
+)
 
 
 class RedactingFormatter(logging.Formatter):

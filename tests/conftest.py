@@ -8,15 +8,18 @@ its own, dropped afterwards.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
 import pytest
 
+from bot.logs import LIBRARIES, configure_logging
 from bot.storage import Store
 from tests.fakeapi import FakeBotApi
 from tools import postgres
@@ -73,3 +76,21 @@ def store(database: Path | str) -> Iterator[Store]:
     db = Store(database)
     yield db
     db.close()
+
+
+@pytest.fixture
+def operator_log() -> Iterator[Callable[[str], io.StringIO]]:
+    """The bot's own log handler at a level, as an operator sets it up; what it writes."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, {n: logging.getLogger(n).level for n in LIBRARIES})
+
+    def configure(level: str) -> io.StringIO:
+        stream = io.StringIO()
+        configure_logging(level, stream)
+        return stream
+
+    yield configure
+    root.handlers[:], level, libraries = saved
+    root.setLevel(level)
+    for name, library_level in libraries.items():
+        logging.getLogger(name).setLevel(library_level)

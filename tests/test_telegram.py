@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.conversation import Conversation
-from bot.logs import LIBRARIES, Pseudonyms, configure_logging
+from bot.logs import Pseudonyms
 from bot.storage import Store
 from bot.telegram_app import build_application, set_commands
 from tests.botclient import BotClient
@@ -177,17 +177,9 @@ async def test_a_failed_poll_is_a_calm_warning_not_an_update_error(application, 
 
 
 @pytest.fixture
-def bot_log() -> Iterator[io.StringIO]:
+def bot_log(operator_log) -> io.StringIO:
     """What the bot's own log handler writes, at DEBUG, as an operator would configure it."""
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level, {n: logging.getLogger(n).level for n in LIBRARIES})
-    stream = io.StringIO()
-    configure_logging("DEBUG", stream)
-    yield stream
-    root.handlers[:], level, libraries = saved
-    root.setLevel(level)
-    for name, library_level in libraries.items():
-        logging.getLogger(name).setLevel(library_level)
+    return operator_log("DEBUG")
 
 
 async def test_logs_never_hold_what_the_person_typed_or_the_token(client, api, bot_log):

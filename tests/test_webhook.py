@@ -73,6 +73,18 @@ async def test_a_request_without_the_right_secret_is_refused(api, webhook, secre
     assert api.last_bot_message(CHAT) is None
 
 
+async def test_the_access_log_keeps_refusals_not_every_update(api, webhook, operator_log):
+    base, _conversation = webhook
+    log = operator_log("INFO")
+    assert await post(base, api.user_sends(CHAT, "/start")) == 200
+    await api.wait_for_async(lambda a: a.last_bot_message(CHAT) is not None, timeout=10)
+    assert await post(base, api.user_sends(CHAT, "/menu"), secret=SECRET[::-1]) == 403
+    lines = log.getvalue().splitlines()
+    access = [line for line in lines if " tornado.access: " in line]
+    assert len(access) == 1 and " WARNING " in access[0] and "403 POST /telegram" in access[0]
+    assert any(" INFO bot.conversation: " in line for line in lines)  # INFO is on
+
+
 async def test_a_malformed_body_is_refused(webhook):
     base, _conversation = webhook
     async with httpx.AsyncClient() as client:
