@@ -5,6 +5,7 @@ and httpx logs each request's address (which holds the token) at INFO. Those log
 held at WARNING whatever level the operator chooses; BOT_LOG_LEVEL applies to the bot's
 own modules, which log only event kinds and state names. Tornado (the webhook server) logs
 every request it serves at INFO; at WARNING it still logs refused requests and errors.
+fontTools and fpdf2 (the diary PDF) list the glyphs they keep: a trace of what was written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TextIO
 TOKEN_IN_TEXT = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
 LIBRARIES = (
     "telegram", "httpx", "httpcore", "apscheduler", "transitions", "asyncio", "tornado",
+    "fontTools", "fpdf",
 )
 
 

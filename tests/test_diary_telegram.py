@@ -171,6 +171,23 @@ async def test_quick_exit_keeps_the_diary_and_forget_erases_it(client, api, stor
     assert diary_of(application, client.chat_id).entries() == []
 
 
+async def test_an_export_logs_nothing_of_the_diary(api, application, operator_log):
+    log = operator_log("DEBUG")  # the most an operator can turn on
+    client = BotClient(api, application, chat_id=7390, language="ur")
+    await client.send("/start")
+    await client.send("/diary")
+    await client.send("Zebra-striped van outside again")  # a quick note
+    await client.send("/diary")
+    await client.click("📄")  # Export
+    await client.click("📄")  # Send PDF and CSV
+    assert len(api.calls_to("sendDocument")) == 2
+    logged = log.getvalue()
+    assert " bot.conversation: " in logged  # the log is not empty
+    # fontTools lists the glyphs it keeps for the PDF: a trace of what the person wrote.
+    for fragment in ("fontTools", "glyph", "fpdf", "Zebra"):
+        assert fragment not in logged
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 async def test_export_sends_a_pdf_and_a_csv_that_the_quick_exit_removes(api, application, lang):
     client = BotClient(api, application, chat_id=7400 + len(lang), language=lang)
