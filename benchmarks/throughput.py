@@ -59,8 +59,9 @@ the echo bot (both uncapped: the cost of the bot's code and of its heavier, more
 
 Time: the throughput phase takes about two and a half minutes on 2 cores. The memory phase sends
 2 x S updates through a single bot process, so it takes as long as the bot needs for them:
-with the bot's cost per update growing with the number of chats it knows, over ten minutes for
-10,000 sessions (see the slices it prints); `--phase throughput` or `--sessions 0` skips it.
+about three and a half minutes for 10,000 sessions (the slices it prints show whether the
+cost of an update grows with the chats the bot knows; it did, when every update moved its
+chat's auto-clear job); `--phase throughput` or `--sessions 0` skips it.
 It must end within 15 minutes, the bot's default auto-clear: a session of the phase wiped by
 the bot before the end fails the run (the figure would no longer be of S active sessions).
 

@@ -19,8 +19,11 @@ from bot import telegram_app
 from bot.__main__ import main
 
 
-def uncapped_limiter(max_retries: int = 0) -> AIORateLimiter:
+def uncapped_limiter(
+    *, overall_max_rate: float, overall_time_period: float, max_retries: int
+) -> AIORateLimiter:
     """An AIORateLimiter as the bot builds it, without the overall rate."""
+    del overall_max_rate, overall_time_period  # the cap this launcher lifts
     return AIORateLimiter(overall_max_rate=0, overall_time_period=0, max_retries=max_retries)
 
 

@@ -59,7 +59,9 @@ def run_telegram(
         engine, store, catalogs, now, pseudonyms=pseudonyms, decoy=settings.decoy,
         diaries=diaries,
     )
-    application = build_application(settings.token, settings.api_base_url, conversation)
+    application = build_application(
+        settings.token, settings.api_base_url, conversation, rate_limit=settings.rate_limit
+    )
     try:
         if webhook:
             from bot.webhook import serve  # noqa: PLC0415 - tornado only for the webhook

@@ -18,6 +18,7 @@ from flows.services import DEFAULT_SERVICES_FILE
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TELEGRAM_RATE = 30  # messages a second Telegram allows a bot in all (its bot FAQ)
 
 
 class ConfigError(Exception):
@@ -43,6 +44,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     database_url: str | None = None
+    rate_limit: int = TELEGRAM_RATE  # this process's share of Telegram's limit, calls a second
 
     @property
     def database(self) -> Path | str:
@@ -141,6 +143,15 @@ def _database_url(raw: str | None) -> str | None:
     return url or None
 
 
+def _rate_limit(raw: str | None) -> int:
+    text = (raw or str(TELEGRAM_RATE)).strip()
+    if not text.isdigit() or not 1 <= int(text) <= TELEGRAM_RATE:
+        raise ConfigError(
+            "BOT_RATE_LIMIT", f"must be a whole number from 1 to {TELEGRAM_RATE}: {text!r}"
+        )
+    return int(text)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -159,4 +170,5 @@ def load_settings(
         webhook_listen=(values.get("BOT_WEBHOOK_LISTEN") or "127.0.0.1").strip(),
         webhook_port=_port(values.get("BOT_WEBHOOK_PORT")),
         database_url=_database_url(values.get("DATABASE_URL")),
+        rate_limit=_rate_limit(values.get("BOT_RATE_LIMIT")),
     )

@@ -26,6 +26,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.autowipe import prune_ledger
+from bot.config import TELEGRAM_RATE
 from bot.conversation import Conversation
 from bot.requests import RetryingRequest
 from flows.screen import Event, Kind
@@ -222,6 +223,7 @@ def build_application(
     backoff: float = 0.5,
     request: BaseRequest | None = None,
     rate_limited: bool = True,
+    rate_limit: int = TELEGRAM_RATE,
 ) -> Application:
     """The python-telegram-bot Application with every handler registered."""
     defaults = Defaults(
@@ -240,7 +242,9 @@ def build_application(
         .post_init(on_start)
     )
     if rate_limited:  # Telegram's flood limits; a local fake in a test has none
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=rate_limit, overall_time_period=1, max_retries=3)
+        )
     application = builder.build()
     application.bot_data["conversation"] = conversation
     groups = (filters.ChatType.GROUPS | filters.ChatType.CHANNEL) & (

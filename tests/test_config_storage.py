@@ -46,6 +46,9 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path):
         ("BOT_WEBHOOK_SECRET", "has spaces in it, which Telegram refuses"),
         ("BOT_WEBHOOK_PORT", "99999"),
         ("BOT_DECOY_MESSAGE", "x" * 201),
+        ("BOT_RATE_LIMIT", "0"),
+        ("BOT_RATE_LIMIT", "31"),
+        ("BOT_RATE_LIMIT", "fast"),
     ],
 )
 def test_a_malformed_setting_names_itself(name, value, tmp_path):
@@ -53,6 +56,11 @@ def test_a_malformed_setting_names_itself(name, value, tmp_path):
         load_settings({name: value}, env_file=None)
     assert str(caught.value).startswith(f"{name}: ")
     assert "\n" not in str(caught.value)
+
+
+def test_the_rate_limit_is_telegrams_unless_shared_between_processes():
+    assert load_settings({}, env_file=None).rate_limit == 30
+    assert load_settings({"BOT_RATE_LIMIT": " 15 "}, env_file=None).rate_limit == 15
 
 
 def test_data_dir_that_is_a_file_is_refused(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import AsyncIterator
@@ -157,6 +158,19 @@ async def test_a_bot_api_error_is_logged_and_the_bot_carries_on(client, api, cap
     assert any("update failed" in r.getMessage() for r in caplog.records)
     await client.send("/menu")
     assert client.screen_text == "What would you like to do?"
+
+
+async def test_the_rate_limit_holds_a_process_to_its_share(api, store):
+    conversation = Conversation.create(
+        engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"test key")
+    )
+    app = build_application(TOKEN, api.base_url, conversation, rate_limit=2)
+    async with app:
+        sends = [asyncio.create_task(app.bot.send_message(9100 + n, "hi")) for n in range(6)]
+        await asyncio.sleep(0.4)
+        assert len(api.calls_to("sendMessage")) <= 3  # 2 at once, then 2 a second
+        await asyncio.wait_for(asyncio.gather(*sends), timeout=10)
+    assert len(api.calls_to("sendMessage")) == 6  # held back, not dropped
 
 
 async def test_a_failed_poll_is_a_calm_warning_not_an_update_error(application, caplog):
