@@ -4,7 +4,9 @@ and updates posted to it are handled like polled ones."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -17,6 +19,7 @@ from bot.telegram_app import build_application
 from bot.webhook import SECRET_HEADER, serve
 from tests.fakeapi import FakeBotApi
 from tests.flowdriver import catalogs, engine
+from tests.test_deployment import health_check_command
 
 TOKEN = "123456:WEBHOOK-token-for-the-fake-api-0000"
 SECRET = "s3cret-token_for-the-webhook-tests"
@@ -92,6 +95,21 @@ async def test_a_malformed_body_is_refused(webhook):
             f"{base}/telegram", content=b"{not json", headers={SECRET_HEADER: SECRET}
         )
     assert response.status_code == 400
+
+
+async def test_the_images_health_check_passes_only_while_the_bot_serves(webhook):
+    base, _conversation = webhook
+    argv = [sys.executable, *health_check_command()[1:]]
+
+    async def health(port: str) -> int:
+        env = {**os.environ, "BOT_WEBHOOK_PORT": port}
+        process = await asyncio.create_subprocess_exec(
+            *argv, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        return await process.wait()
+
+    assert await health(base.rsplit(":", 1)[1]) == 0
+    assert await health(str(free_port())) != 0  # nothing listens there
 
 
 async def test_healthz_answers(webhook):
