@@ -2,6 +2,7 @@
 # README's "Deploying" section). Catalogs are compiled and fonts fetched at build time.
 
 # --- build: dependencies, compiled catalogs, the diary PDF's fonts ---------------------------
+# Bytecode is compiled here: the running container's root filesystem is read-only.
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 RUN apt-get update -qq && rm -f /etc/apt/apt.conf.d/docker-clean
@@ -17,7 +18,9 @@ COPY locales ./locales
 COPY tools ./tools
 RUN /venv/bin/python -m tools.catalogs compile \
  && /venv/bin/python -m tools.fonts \
- && rm -rf tools locales/messages.pot
+ && rm -rf tools locales/messages.pot \
+ && /venv/bin/python -m compileall -q bot flows \
+ && /venv/bin/python -m pip uninstall --quiet --yes pip setuptools
 
 # --- run ----------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
