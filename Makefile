@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench bench-throughput clean fonts postgres
+.PHONY: run test lint catalogs extract update-catalogs check-catalogs bench bench-throughput clean fonts postgres container-check
 
 run: $(STAMP) catalogs fonts
 	$(PY) -m bot $(ARGS)
@@ -54,6 +54,10 @@ bench: $(STAMP) catalogs fonts
 bench-throughput: $(STAMP) catalogs postgres
 	$(PY) -m benchmarks.throughput
 	$(PY) -m benchmarks.throughput --database-url "$$($(PY) -m tools.postgres fresh bench)"
+
+# Build the image, start compose.yaml with two bots and talk to them (needs Docker + Compose).
+container-check: $(STAMP)
+	$(PY) -m tools.container_check
 
 clean:
 	rm -rf $(VENV) data

@@ -389,10 +389,11 @@ class FakeBotApi:
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> FakeBotApi:
+    def start(self, host: str = "127.0.0.1") -> FakeBotApi:
+        """Listen on a free port (`host` 0.0.0.0 lets containers on this machine reach it)."""
         if self._server is None:
             self._closing = False
-            self._server = _Server(("127.0.0.1", 0), _Handler)
+            self._server = _Server((host, 0), _Handler)
             self._server.api = self
             self._thread = threading.Thread(target=self._server.serve_forever,
                                             kwargs={"poll_interval": 0.05},
