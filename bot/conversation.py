@@ -8,8 +8,9 @@ from the screen before it, so old buttons cannot be tapped by mistake. Every mes
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from bot.metrics import Metrics
 from bot.storage import Store
 from bot.typed import typed_action
 from bot.wipe import Wiper
-from flows.diary_model import DiaryPort
+from flows.diary_model import DiaryPort, Entry
 from flows.engine import Engine
 from flows.screen import Event, Kind, Outcome, Reply, Screen
 from flows.session import Session
@@ -40,12 +41,17 @@ ENTRY_STEPS = frozenset({
 })
 
 
-def diary_files(diary: DiaryPort, tr: Translator, now: datetime) -> list[tuple[str, bytes]]:
-    """The diary as a PDF and a CSV file (the export module loads fonts only when asked)."""
+def diary_files(
+    newest_first: list[Entry], tr: Translator, now: datetime
+) -> list[tuple[str, bytes]]:
+    """The diary as a PDF and a CSV file (the export module loads fonts only when asked).
+
+    Pure work on the entries, without the store: it runs in a worker thread.
+    """
     from bot.export import export_csv, export_pdf  # noqa: PLC0415 - heavy, rarely used
     from flows.diary_patterns import patterns  # noqa: PLC0415
 
-    entries = list(reversed(diary.entries()))
+    entries = list(reversed(newest_first))
     return [
         ("diary.pdf", export_pdf(entries, patterns(entries, now), tr, now)),
         ("diary.csv", export_csv(entries)),
@@ -77,7 +83,7 @@ class Conversation:
     pseudonyms: Pseudonyms
     diaries: Diaries | None = None
     metrics: Metrics = field(default_factory=Metrics)
-    exporter: Callable[[DiaryPort, Translator, datetime], list[tuple[str, bytes]]] | None = None
+    exporter: Callable[[list[Entry], Translator, datetime], list[tuple[str, bytes]]] | None = None
 
     @classmethod
     def create(
@@ -110,17 +116,23 @@ class Conversation:
         return self.catalogs.translator(session.lang or self.telegram_language(update) or "en")
 
     async def handle(
-        self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None = None  # type: ignore[type-arg]
+        self, update: Update, bot: Bot, event: Event, jobs: JobQueue | None = None,  # type: ignore[type-arg]
+        *, first: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Apply one event for the chat of this update and show the result.
 
-        A person's updates are applied one at a time, even by several processes sharing
-        PostgreSQL: each starts from the session the one before it saved.
+        A person's updates are applied one at a time and in the order they came, even by
+        several processes sharing PostgreSQL: each starts from the session the one before it
+        saved. Nothing is awaited before the chat's lock is asked for, so updates handled at
+        the same time queue for it in arrival order; `first` (answering a tap) runs in the
+        update's turn.
         """
         chat = update.effective_chat
         if chat is None:
             return
         async with self.store.chat_lock(chat.id):
+            if first is not None:
+                await first()
             await self._apply(update, bot, event, jobs, chat.id)
 
     async def _apply(
@@ -248,7 +260,9 @@ class Conversation:
     ) -> None:
         """Send the diary as files the person can save; the quick exit deletes them."""
         assert self.exporter is not None  # noqa: S101 - checked by the caller
-        for filename, data in self.exporter(diary, tr, now):
+        # About a second of work for a long diary: other people's updates go on meanwhile.
+        files = await asyncio.to_thread(self.exporter, diary.entries(), tr, now)
+        for filename, data in files:
             message = await bot.send_document(
                 chat_id, InputFile(data, filename=filename), disable_notification=True
             )

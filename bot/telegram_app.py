@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import partial
 
-from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
@@ -52,6 +53,9 @@ DESCRIPTION = _(
 )
 SHORT_DESCRIPTION = _("Private help to stay safe. Leave any time with /exit.")
 PRUNE_EVERY = 3600.0
+# Updates handled at once: while one waits for Telegram, others go on. A person's own
+# updates still go one at a time, in order (Conversation.handle takes the chat's lock first).
+CONCURRENT_UPDATES = 32
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 ONLY_PRIVATE = _(
@@ -75,21 +79,27 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A tapped button: answer the query at once, then handle its action."""
-    query = update.callback_query
-    if query is None:
-        return
+async def answer(query: CallbackQuery) -> None:
+    """Stop the button's spinner; a query too old to answer is no matter."""
     try:
         await query.answer()
     except TelegramError:
         log.debug("callback query too old to answer")
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tapped button: answered first in its chat's turn, then its action handled."""
+    query = update.callback_query
+    if query is None:
+        return
     chat = update.effective_chat
     if chat is None or chat.type != chat.PRIVATE:
+        await answer(query)
         return
     action = query.data if isinstance(query.data, str) else ""
     await conversation_of(context).handle(
-        update, context.bot, Event(Kind.ACTION, action[:64]), context.job_queue
+        update, context.bot, Event(Kind.ACTION, action[:64]), context.job_queue,
+        first=partial(answer, query),
     )
 
 
@@ -240,6 +250,7 @@ def build_application(
             request or RetryingRequest(connection_pool_size=16, read_timeout=10.0, backoff=backoff)
         )
         .post_init(on_start)
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     if rate_limited:  # Telegram's flood limits; a local fake in a test has none
         builder = builder.rate_limiter(

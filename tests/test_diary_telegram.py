@@ -3,8 +3,11 @@ encrypted SQLite diary, attachments, forwarded messages, cleanup, PIN, export, f
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -186,6 +189,41 @@ async def test_an_export_logs_nothing_of_the_diary(api, application, operator_lo
     # fontTools lists the glyphs it keeps for the PDF: a trace of what the person wrote.
     for fragment in ("fontTools", "glyph", "fpdf", "Zebra"):
         assert fragment not in logged
+
+
+async def test_a_long_diary_export_does_not_hold_up_other_people(application, api):
+    conversation = application.bot_data["conversation"]
+    real_exporter = conversation.exporter
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_exporter(*args: object) -> list[tuple[str, bytes]]:
+        started.set()
+        time.sleep(1.5)  # as a PDF of hundreds of entries: CPU work, no await in it
+        finished.set()
+        return real_exporter(*args)
+
+    conversation.exporter = slow_exporter
+    writer = BotClient(api, application, chat_id=9204)
+    await writer.send("/start")
+    await writer.send("/diary")
+    await writer.send("A note")
+    await writer.send("/diary")
+    await writer.click("📄")  # Export
+    message, data = writer.find_button("📄")  # Send PDF and CSV
+    await application.start()  # from here, updates come through its queue, several at once
+    try:
+        tap = api.user_clicks(writer.chat_id, message["message_id"], data)
+        await application.update_queue.put(Update.de_json(tap, application.bot))
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        assert not finished.is_set()  # this test runs on while the export is being made
+        other = api.user_sends(9205, "/start")
+        await application.update_queue.put(Update.de_json(other, application.bot))
+        await api.wait_for_async(lambda a: a.last_bot_message(9205) is not None, timeout=10)
+        assert api.calls_to("sendDocument") == []  # answered before the export is done
+        await api.wait_for_async(lambda a: len(a.calls_to("sendDocument")) == 2, timeout=10)
+    finally:
+        await application.stop()
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -160,6 +160,46 @@ async def test_a_bot_api_error_is_logged_and_the_bot_carries_on(client, api, cap
     assert client.screen_text == "What would you like to do?"
 
 
+@pytest.fixture
+async def running(application) -> AsyncIterator[object]:
+    """The application taking updates from its queue, as polling and the webhook feed it."""
+    await application.start()
+    yield application
+    await application.stop()
+
+
+async def test_a_slow_reply_to_one_person_does_not_hold_up_another(running, api):
+    from telegram import Update  # noqa: PLC0415
+
+    slow, quick = 9201, 9202
+    api.inject_delay("sendMessage", 1.5)  # the first reply, to `slow`, takes 1.5 s to land
+    for chat in (slow, quick):
+        await running.update_queue.put(Update.de_json(api.user_sends(chat, "/start"), running.bot))
+    await api.wait_for_async(lambda a: a.last_bot_message(quick) is not None, timeout=10)
+    assert api.last_bot_message(slow) is None  # still on its way: `quick` did not wait for it
+    await api.wait_for_async(lambda a: a.last_bot_message(slow) is not None, timeout=10)
+
+
+async def test_one_persons_updates_keep_their_order_when_handled_at_once(running, api, store):
+    from telegram import Update  # noqa: PLC0415
+
+    client = BotClient(api, running, chat_id=9203)
+    await client.send("/start")
+    message, data = client.find_button("Check what")
+    api.inject_delay("answerCallbackQuery", 0.5)  # the tap's first call is slow
+    api.clear_calls()
+    tap = api.user_clicks(client.chat_id, message["message_id"], data)
+    typed = api.user_sends(client.chat_id, "/menu")  # sent right after the tap
+    for update in (tap, typed):
+        await running.update_queue.put(Update.de_json(update, running.bot))
+    await api.wait_for_async(lambda a: len(a.calls_to("sendMessage")) == 1, timeout=10)
+    await asyncio.sleep(0.3)
+    methods = [c.method for c in api.calls]
+    assert methods[:3] == ["answerCallbackQuery", "editMessageText", "sendMessage"], methods
+    assert "Are you in danger" in api.calls_to("editMessageText")[0]["text"]
+    assert store.load(client.chat_id).state == "menu"  # the /menu came last
+
+
 async def test_the_rate_limit_holds_a_process_to_its_share(api, store):
     conversation = Conversation.create(
         engine(), store, catalogs(), lambda: NOW, pseudonyms=Pseudonyms(b"test key")
