@@ -3,7 +3,7 @@ bot measured in the same run, the same way.
 
     python -m benchmarks.throughput [--conversations N] [--concurrency C] [--rounds R]
                                     [--sessions S] [--phase all|throughput|memory]
-                                    [--database-url URL]
+                                    [--api-latency MS] [--database-url URL]
 
 Updates go IN over HTTP to the bot's webhook server (POST /telegram with the secret token),
 replies go OUT over HTTP to a local fake Bot API (benchmarks/throughput_fakeapi.py, on the
@@ -29,6 +29,11 @@ on the live screen with callback data from its buttons, 3 typed). C chats talk a
 a chat every update waits for the previous one's replies, as a person does. The three bots run
 side by side and take turns, R rounds of N/R conversations each, so that other work on the
 machine weighs on each alike (its load average is printed).
+
+With --api-latency the fake API answers each call after that many milliseconds, as Telegram
+does from a server some way off (a round trip of 20 to 100 ms): a bot that handles one update
+at a time (the echo bot, with python-telegram-bot's defaults) then waits for each answer, while
+the bot handles up to 32 updates at once.
 
 Figures:
 - updates/s: updates handled in the loaded rounds / their wall time (first POST to last reply);
@@ -752,6 +757,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="sessions for the memory phase, 0 to skip it (default 10000)")
     parser.add_argument("--phase", choices=("all", "throughput", "memory"), default="all",
                         help="which phases to run (default all)")
+    parser.add_argument("--api-latency", type=float, default=0.0, metavar="MS",
+                        help="milliseconds the fake Bot API takes to answer each call, as "
+                             "Telegram's round trip does (default 0: answer at once)")
     parser.add_argument("--database-url", default=None,
                         help="given to the bot (only) as DATABASE_URL, default SQLite; an EMPTY "
                              "database: all bots of a run share it, and it keeps their sessions")
@@ -769,12 +777,14 @@ async def run_all(args: argparse.Namespace, scratch: Path) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     load = loadavg()
     api = await LeanBotApi().start()
+    api.latency = args.api_latency / 1000
     try:
         driver = Driver(api)
         storage = (f"DATABASE_URL={masked(args.database_url)}" if args.database_url
                    else "SQLite in a fresh temporary data dir")
         print(f"throughput benchmark: {os.cpu_count()} cores, load average {load}, "
-              f"bot storage: {storage}", flush=True)
+              f"bot storage: {storage}, Bot API answers after {args.api_latency:g} ms",
+              flush=True)
         if args.phase in ("all", "throughput"):
             results = await throughput_phase(driver, TARGETS, scratch, args)
             report_throughput(results, args, load)

@@ -83,6 +83,7 @@ class LeanBotApi:
         self.errors: list[str] = []
         self.calls: Counter[str] = Counter()  # every call, by method name as sent
         self.traffic = 0  # bytes of the Bot API calls' bodies and their answers' bodies
+        self.latency = 0.0  # seconds before an answer is sent, as Telegram's round trip
         self.webhook: JSONDict = {}
         self.last_call_at = 0.0
         self.auto_clears = 0  # chats the bot wiped on its own (its 15-minute auto-clear)
@@ -401,7 +402,14 @@ class _Protocol(asyncio.Protocol):
             )
             self.api.traffic += len(body) + len(payload)
             reason = "OK" if status == 200 else "Error"
-            self.transport.write(
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(payload)}\r\n\r\n".encode() + payload
-            )
+            answer = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                      f"Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+            if self.api.latency:  # one request at a time per connection: order is kept
+                asyncio.get_running_loop().call_later(self.api.latency, self._send, answer)
+            else:
+                self.transport.write(answer)
+
+    def _send(self, answer: bytes) -> None:
+        """Write a delayed answer, unless the connection has gone meanwhile."""
+        if self.transport is not None:
+            self.transport.write(answer)

@@ -247,6 +247,8 @@ def build_application(
         .base_url(base_url)
         .defaults(defaults)
         .request(
+            # httpcore looks at every pooled connection on each call: a pool bigger than the
+            # calls in flight under Telegram's limit costs CPU (measured: 40 cost 40%).
             request or RetryingRequest(connection_pool_size=16, read_timeout=10.0, backoff=backoff)
         )
         .post_init(on_start)
