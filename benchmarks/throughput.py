@@ -33,7 +33,7 @@ machine weighs on each alike (its load average is printed).
 With --api-latency the fake API answers each call after that many milliseconds, as Telegram
 does from a server some way off (a round trip of 20 to 100 ms): a bot that handles one update
 at a time (the echo bot, with python-telegram-bot's defaults) then waits for each answer, while
-the bot handles up to 32 updates at once.
+the bot handles up to 8 updates at once.
 
 Figures:
 - updates/s: updates handled in the loaded rounds / their wall time (first POST to last reply);
