@@ -174,14 +174,19 @@ async def test_quick_exit_keeps_the_diary_and_forget_erases_it(client, api, stor
     assert diary_of(application, client.chat_id).entries() == []
 
 
+async def note_then_export_screen(client: BotClient, note: str) -> None:
+    """Write a quick note, then open the diary's export screen."""
+    await client.send("/start")
+    await client.send("/diary")
+    await client.send(note)  # a quick note
+    await client.send("/diary")
+    await client.click("📄")  # Export
+
+
 async def test_an_export_logs_nothing_of_the_diary(api, application, operator_log):
     log = operator_log("DEBUG")  # the most an operator can turn on
     client = BotClient(api, application, chat_id=7390, language="ur")
-    await client.send("/start")
-    await client.send("/diary")
-    await client.send("Zebra-striped van outside again")  # a quick note
-    await client.send("/diary")
-    await client.click("📄")  # Export
+    await note_then_export_screen(client, "Zebra-striped van outside again")
     await client.click("📄")  # Send PDF and CSV
     assert len(api.calls_to("sendDocument")) == 2
     logged = log.getvalue()
@@ -204,11 +209,7 @@ async def test_a_long_diary_export_does_not_hold_up_other_people(application, ap
 
     conversation.exporter = slow_exporter
     writer = BotClient(api, application, chat_id=9204)
-    await writer.send("/start")
-    await writer.send("/diary")
-    await writer.send("A note")
-    await writer.send("/diary")
-    await writer.click("📄")  # Export
+    await note_then_export_screen(writer, "A note")
     message, data = writer.find_button("📄")  # Send PDF and CSV
     await application.start()  # from here, updates come through its queue, several at once
     try:
@@ -229,11 +230,7 @@ async def test_a_long_diary_export_does_not_hold_up_other_people(application, ap
 @pytest.mark.parametrize("lang", ["en", "ar"])
 async def test_export_sends_a_pdf_and_a_csv_that_the_quick_exit_removes(api, application, lang):
     client = BotClient(api, application, chat_id=7400 + len(lang), language=lang)
-    await client.send("/start")
-    await client.send("/diary")
-    await client.send("Left a note on my car: 'I'm watching'")  # a quick note
-    await client.send("/diary")
-    await client.click("📄")  # Export
+    await note_then_export_screen(client, "Left a note on my car: 'I'm watching'")
     await client.click("📄")  # Send PDF and CSV
     documents = [c for c in api.calls if c.method == "sendDocument"]
     names = sorted(f.filename for f in api.files.values())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import os
 import secrets
@@ -139,11 +140,9 @@ async def wait_healthy(port: int) -> None:
     deadline = time.monotonic() + TIMEOUT
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
                 if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
                     return
-            except httpx.HTTPError:
-                pass
             await asyncio.sleep(0.5)
     raise CheckError(f"no bot answered /healthz on port {port}")
 
